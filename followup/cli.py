@@ -1,0 +1,461 @@
+"""The `followup` command: a thin Typer shell over followup.core.services.
+
+Start-up matters (people run `followup due` often): Django, Rich and the services are imported
+inside the commands, not at module level.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from followup.core.models import FollowUp
+
+app = typer.Typer(
+    name="followup",
+    help="The job seeker's follow-up desk: record an interview, get a dated plan of every "
+    "follow-up with a ready draft.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+interview_app = typer.Typer(help="Record and import interviews.", no_args_is_help=True)
+app.add_typer(interview_app, name="interview")
+
+JSON_OPTION = typer.Option(False, "--json", help="Print JSON with stable keys instead of a table.")
+
+
+def fail(field: str, message: str) -> NoReturn:
+    """One line naming the field, exit code 2: the contract for bad input."""
+    typer.echo(f"error: {field}: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def setup() -> None:
+    """Configure Django; on a fresh SQLite home, create the database first."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "followup.settings")
+    from followup.env import ConfigError
+
+    try:
+        import django
+
+        django.setup()
+    except ConfigError as exc:
+        message = str(exc)
+        field, _, rest = message.partition(": ")
+        fail(field, rest or message)
+    from django.conf import settings
+    from django.db import connection
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3") and not _sqlite_has_schema(Path(db["NAME"])):
+        migrate(quiet=True)
+    del connection
+
+
+def _sqlite_has_schema(path: Path) -> bool:
+    # Cheaper than asking the migration loader: a fresh home has no file, or an empty one.
+    return path.exists() and path.stat().st_size > 0
+
+
+def migrate(quiet: bool = False) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0 if quiet else 1)
+
+
+@contextmanager
+def owner_scope() -> Iterator[AbstractBaseUser]:
+    """Set up Django, yield the local user, and turn service errors into exit code 2."""
+    setup()
+    from followup.core.errors import InvalidInput, NotFound
+    from followup.core.services import get_local_user
+
+    try:
+        yield get_local_user()
+    except (InvalidInput, NotFound) as exc:
+        fail(exc.field, exc.message)
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console()
+
+
+def _local(fu: FollowUp) -> str:
+    from followup.planner.calendar import zone
+
+    local = fu.due.astimezone(zone(fu.due_tz))
+    return local.strftime("%a %d %b %Y %H:%M ") + (local.tzname() or "")
+
+
+def print_follow_ups(follow_ups: list[FollowUp], title: str) -> None:
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for column in ("id", "due", "kind", "to", "channel", "status", "reason"):
+        table.add_column(column, overflow="fold")
+    for fu in follow_ups:
+        to = fu.recipient.name if fu.recipient else "—"
+        table.add_row(
+            str(fu.pk), _local(fu), fu.kind, to, fu.channel, fu.status, fu.reason
+        )
+    _console().print(table)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@interview_app.command("add")
+def interview_add(
+    company: str = typer.Option(None, help="Company name, e.g. 'Acme Ltd'."),
+    role: str = typer.Option(None, help="Role title, e.g. 'Sales Executive'."),
+    role_type: str = typer.Option("standard", help="standard, sales, engineering, management or other."),
+    start: str = typer.Option(None, help="Start, local time: '2026-12-09 14:00'."),
+    end: str = typer.Option(None, help="End, local time (or use --duration)."),
+    duration: int = typer.Option(None, help="Length in minutes (default 60)."),
+    tz: str = typer.Option(None, help="Time zone of the interview (IANA), default your own."),
+    country: str = typer.Option(None, help="Company's country (ISO 3166), for public holidays."),
+    interviewer: list[str] = typer.Option(
+        [], help="'Name <email>' of an interviewer; repeat for a panel."
+    ),
+    recruiter: str = typer.Option(None, help="'Name <email>' of the recruiter or coordinator."),
+    notes: str = typer.Option(None, help="What was discussed."),
+    unasked: list[str] = typer.Option([], help="A question you did not get to ask; repeatable."),
+    promised: str = typer.Option(None, help="What they promised, e.g. 'we'll get back to you by Friday'."),
+    commitment: list[str] = typer.Option([], help="What you promised, e.g. 'send my portfolio by Tuesday'."),
+    check_website: bool = typer.Option(False, "--check-website", help="They asked you to check their website."),
+    round_name: str = typer.Option(None, "--round", help="Round name, e.g. 'Panel'."),
+    format: str = typer.Option("video", help="phone, video or onsite."),
+    application: int = typer.Option(None, help="Add a further round to this application id."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Record an interview and print the plan of follow-ups."""
+    interactive = sys.stdin.isatty() and not as_json
+    if interactive:
+        if not company and application is None:
+            company = typer.prompt("Company")
+        if not role and application is None:
+            role = typer.prompt("Role")
+        if not start:
+            start = typer.prompt("Start (YYYY-MM-DD HH:MM, local time)")
+        if promised is None:
+            promised = typer.prompt("What did they promise? (blank if nothing)", default="", show_default=False)
+    with owner_scope() as owner:
+        from followup.core import services
+
+        if start is None:
+            fail("start", "is required (e.g. --start '2026-12-09 14:00')")
+        data = services.InterviewInput(
+            company=company or "",
+            role=role or "",
+            role_type=role_type,
+            start=start,
+            end=end,
+            duration_minutes=duration,
+            tz=tz or "",
+            country=(country or "").upper(),
+            interviewers=list(interviewer),
+            recruiter=recruiter or "",
+            notes=notes or "",
+            unasked=list(unasked),
+            promised=promised or "",
+            commitments=list(commitment),
+            check_website=check_website,
+            round_name=round_name or "",
+            format=format,
+            application_id=application,
+        )
+        recorded = services.record_interview(owner, data)
+        if as_json:
+            print_json(
+                {
+                    "application_id": recorded.application.pk,
+                    "interview_id": recorded.interview.pk,
+                    "follow_up_ids": [fu.pk for fu in recorded.follow_ups],
+                }
+            )
+            return
+        typer.echo(
+            f"Recorded interview {recorded.interview.pk} for application {recorded.application.pk} "
+            f"({recorded.application.role_title} at {recorded.application.company.name})."
+        )
+        print_follow_ups(recorded.follow_ups, "The plan")
+
+
+@app.command("plan")
+def plan(interview_id: str = typer.Argument(..., help="Interview id."), as_json: bool = JSON_OPTION) -> None:
+    """Re-plan an interview's application and print its open follow-ups."""
+    with owner_scope() as owner:
+        from followup.core import services
+
+        interview = services.get_interview(owner, interview_id)
+        follow_ups = services.replan(owner, interview.application)
+        if as_json:
+            print_json([services.follow_up_json(fu) for fu in follow_ups])
+        else:
+            print_follow_ups(follow_ups, f"Plan for {interview.application}")
+
+
+def _parse_until(until: str | None, tz: str) -> datetime | None:
+    from datetime import date, timedelta
+
+    from followup.core.services import end_of_day
+
+    if until is None:
+        return None
+    text = until.strip().lower()
+    if text == "today":
+        day = datetime.now().date()
+    elif text == "tomorrow":
+        day = datetime.now().date() + timedelta(days=1)
+    else:
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            fail("until", f"{until!r} is not a date like 2026-12-15 (or today, tomorrow)")
+    return end_of_day(day, tz)
+
+
+@app.command("due")
+def due(
+    until: str = typer.Option(None, help="Only what is due by this date (YYYY-MM-DD, today, tomorrow)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """List open follow-ups by due time (all of them, or those due by --until)."""
+    with owner_scope() as owner:
+        from followup.core import services
+
+        profile = services.get_profile(owner)
+        follow_ups = list(services.due_follow_ups(owner, _parse_until(until, profile.time_zone)))
+        if as_json:
+            print_json([services.follow_up_json(fu) for fu in follow_ups])
+        elif not follow_ups:
+            typer.echo("Nothing due. Record an interview with `followup interview add`.")
+        else:
+            print_follow_ups(follow_ups, "Due")
+
+
+@app.command("list")
+def list_applications(as_json: bool = JSON_OPTION) -> None:
+    """List applications with their status."""
+    with owner_scope() as owner:
+        from followup.core import services
+
+        rows = list(services.applications(owner))
+        if as_json:
+            print_json(
+                [
+                    {
+                        "id": a.pk,
+                        "company": a.company.name,
+                        "role": a.role_title,
+                        "role_type": a.role_type,
+                        "status": a.status,
+                        "keep_warm": a.keep_warm,
+                    }
+                    for a in rows
+                ]
+            )
+            return
+        from rich.table import Table
+
+        table = Table(title="Applications")
+        for column in ("id", "company", "role", "status"):
+            table.add_column(column)
+        for a in rows:
+            table.add_row(str(a.pk), a.company.name, a.role_title, a.get_status_display())
+        _console().print(table)
+
+
+@app.command("show")
+def show(application_id: str = typer.Argument(..., help="Application id."), as_json: bool = JSON_OPTION) -> None:
+    """Show an application's timeline and open follow-ups."""
+    with owner_scope() as owner:
+        from followup.core import services
+
+        application = services.get_application(owner, application_id)
+        events = list(services.timeline(owner, application))
+        open_follow_ups = list(
+            services.due_follow_ups(owner).filter(application=application)
+        )
+        if as_json:
+            print_json(
+                {
+                    "id": application.pk,
+                    "company": application.company.name,
+                    "role": application.role_title,
+                    "status": application.status,
+                    "timeline": [
+                        {"at": e.at.isoformat(), "kind": e.kind, "message": e.message} for e in events
+                    ],
+                    "follow_ups": [services.follow_up_json(fu) for fu in open_follow_ups],
+                }
+            )
+            return
+        console = _console()
+        console.print(f"[bold]{application.role_title}[/bold] at {application.company.name} — {application.get_status_display()}")
+        for e in events:
+            console.print(f"  {e.at:%Y-%m-%d %H:%M}  {e.message}", markup=False, highlight=False)
+        if open_follow_ups:
+            print_follow_ups(open_follow_ups, "Open follow-ups")
+
+
+@app.command("draft")
+def draft(follow_up_id: str = typer.Argument(..., help="Follow-up id."), as_json: bool = JSON_OPTION) -> None:
+    """Print a follow-up's draft and the draft checker's warnings."""
+    with owner_scope() as owner:
+        from followup.core import services
+
+        fu = services.get_follow_up(owner, follow_up_id)
+        warnings = services.draft_warnings(owner, fu)
+        if as_json:
+            print_json(services.follow_up_json(fu, warnings))
+            return
+        typer.echo(f"To: {fu.recipient or '(no recipient)'}")
+        typer.echo(f"Subject: {fu.subject}")
+        typer.echo("")
+        typer.echo(fu.body)
+        for w in warnings:
+            typer.echo(f"warning: {w.message}", err=True)
+
+
+def _act(action: Callable[[Any, str], FollowUp], follow_up_id: str, as_json: bool, verb: str) -> None:
+    with owner_scope() as owner:
+        from followup.core import services
+
+        fu = action(owner, follow_up_id)
+        if as_json:
+            print_json(services.follow_up_json(fu))
+        else:
+            typer.echo(f"Follow-up {fu.pk} ({fu.kind}) {verb}.")
+
+
+@app.command("done")
+def done(follow_up_id: str = typer.Argument(..., help="Follow-up id."), as_json: bool = JSON_OPTION) -> None:
+    """Mark a follow-up done (you sent it yourself, or made the call)."""
+    from followup.core import services
+
+    _act(lambda o, i: services.mark_done(o, i), follow_up_id, as_json, "marked done")
+
+
+@app.command("skip")
+def skip(follow_up_id: str = typer.Argument(..., help="Follow-up id."), as_json: bool = JSON_OPTION) -> None:
+    """Skip a follow-up: it will not be planned again."""
+    from followup.core import services
+
+    _act(lambda o, i: services.skip(o, i), follow_up_id, as_json, "skipped")
+
+
+@app.command("replied")
+def replied(follow_up_id: str = typer.Argument(..., help="Follow-up id."), as_json: bool = JSON_OPTION) -> None:
+    """Record that they replied (mail, call, meeting): the check-in ladder stops."""
+    from followup.core import services
+
+    _act(lambda o, i: services.record_reply(o, i), follow_up_id, as_json, "recorded as replied")
+
+
+@app.command("sent")
+def sent(follow_up_id: str = typer.Argument(..., help="Follow-up id."), as_json: bool = JSON_OPTION) -> None:
+    """Mark a follow-up sent (you sent it from your own mail app)."""
+    from followup.core import services
+
+    _act(lambda o, i: services.mark_sent(o, i), follow_up_id, as_json, "marked sent")
+
+
+@app.command("outcome")
+def outcome(
+    application_id: str = typer.Argument(..., help="Application id."),
+    result: str = typer.Argument(..., help="rejected, offer, accepted, withdrawn or next-round."),
+    at: str = typer.Option(None, help="When it happened (YYYY-MM-DD HH:MM, your zone); default now."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Set an application's outcome and re-plan (a rejection plans a gracious reply)."""
+    with owner_scope() as owner:
+        from followup.core import services
+
+        when = None
+        if at:
+            when = services.parse_local_datetime(at, services.get_profile(owner).time_zone, "at")
+        follow_ups = services.set_outcome(owner, application_id, result, at=when)
+        if as_json:
+            print_json([services.follow_up_json(fu) for fu in follow_ups])
+        else:
+            typer.echo(f"Application {application_id}: {result}.")
+            if follow_ups:
+                print_follow_ups(follow_ups, "Open follow-ups")
+
+
+@app.command("export")
+def export(
+    format: str = typer.Option("json", "--format", help="json or csv."),
+    output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+) -> None:
+    """Export all your data (import it elsewhere with `followup import`)."""
+    if format not in ("json", "csv"):
+        fail("format", f"{format!r} is not json or csv")
+    with owner_scope() as owner:
+        from followup.core import portability
+
+        text = portability.export_text(owner, format)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            output.write_text(text, encoding="utf-8")
+            typer.echo(f"Wrote {output}.", err=True)
+
+
+@app.command("import")
+def import_(file: Path = typer.Argument(..., help="A file written by `followup export` (json or csv).")) -> None:
+    """Import data exported by `followup export` into this home."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail("file", f"cannot read {str(file)!r}: {getattr(exc, 'strerror', None) or exc}")
+    with owner_scope() as owner:
+        from followup.core import portability
+
+        counts = portability.import_text(owner, text)
+        typer.echo("Imported " + ", ".join(f"{n} {name}" for name, n in counts.items()) + ".")
+
+
+@app.command("demo")
+def demo() -> None:
+    """Fill this home with a realistic job search, to see the product at once."""
+    with owner_scope() as owner:
+        from followup.core import demo as demo_data
+
+        summary = demo_data.create_demo(owner)
+        typer.echo(summary)
+
+
+@app.command("migrate")
+def migrate_command() -> None:
+    """Create or update the database (make run does this for you)."""
+    setup()
+    migrate()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

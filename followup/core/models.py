@@ -1,0 +1,264 @@
+"""What followup persists. Every row has an owner; every query in services is scoped by it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from followup.planner import types as p
+
+
+class Owned(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class Profile(models.Model):
+    """The job seeker's own settings: one per user."""
+
+    PROFILE_CHOICES = [("", "By role type"), (p.STANDARD, "Standard"), (p.ASSERTIVE, "Assertive")]
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followup_profile"
+    )
+    full_name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    signature = models.TextField(blank=True)
+    country = models.CharField(max_length=2, default="US")
+    time_zone = models.CharField(max_length=64, default="UTC")
+    work_start = models.TimeField(default="08:00")
+    work_end = models.TimeField(default="18:00")
+    default_profile = models.CharField(max_length=20, blank=True, choices=PROFILE_CHOICES)
+    # [{"topic": "feedback", "text": "..."}]; empty list = the built-in bank.
+    question_bank = models.JSONField(default=list, blank=True)
+    # A message from a contact of an open application after our last message counts as a reply.
+    match_replies_by_sender = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.full_name or self.user.get_username()
+
+
+class MessageTemplate(Owned):
+    """A user's own version of the template for one follow-up kind."""
+
+    kind = models.CharField(max_length=32)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "kind"], name="one_template_per_kind")
+        ]
+
+
+class Company(Owned):
+    name = models.CharField(max_length=200)
+    website = models.URLField(blank=True)
+    careers_url = models.URLField(blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code")
+    time_zone = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "companies"
+        indexes = [models.Index(fields=["owner", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(Owned):
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    linkedin_url = models.URLField(blank=True)
+    time_zone = models.CharField(max_length=64, blank=True)
+    notes = models.TextField(blank=True)
+    # Set when mail to this address bounced.
+    bounced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "email"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.email else self.name
+
+
+class Application(Owned):
+    class Status(models.TextChoices):
+        APPLIED = p.APPLIED, "Applied"
+        INTERVIEWING = p.INTERVIEWING, "Interviewing"
+        OFFER = p.OFFER, "Offer"
+        ACCEPTED = p.ACCEPTED, "Accepted"
+        REJECTED = p.REJECTED, "Rejected"
+        WITHDRAWN = p.WITHDRAWN, "Withdrawn"
+        NO_RESPONSE = p.NO_RESPONSE, "No response"
+
+    ROLE_TYPES = [
+        ("standard", "Standard"),
+        ("sales", "Sales"),
+        ("engineering", "Engineering"),
+        ("management", "Management"),
+        ("other", "Other"),
+    ]
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="applications")
+    role_title = models.CharField(max_length=200)
+    job_url = models.URLField(blank=True)
+    role_type = models.CharField(max_length=32, default="standard", choices=ROLE_TYPES)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.APPLIED)
+    keep_warm = models.BooleanField(default=True)
+    recruiter = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # "" = the user's default, else the role type's default.
+    profile = models.CharField(max_length=20, blank=True)
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    no_response_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.role_title} at {self.company.name}"
+
+
+class Interview(Owned):
+    class Format(models.TextChoices):
+        PHONE = "phone", "Phone"
+        VIDEO = "video", "Video"
+        ONSITE = "onsite", "On-site"
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="interviews"
+    )
+    round_name = models.CharField(max_length=100, blank=True)
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.VIDEO)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    time_zone = models.CharField(max_length=64)
+    interviewers = models.ManyToManyField(Contact, blank=True, related_name="interviews")
+    notes = models.TextField(blank=True, help_text="What was discussed")
+    unasked_questions = models.TextField(blank=True, help_text="One per line")
+    promised_phrase = models.CharField(max_length=300, blank=True)
+    promised_date = models.DateField(null=True, blank=True)
+    commitments = models.TextField(blank=True, help_text="One per line")
+    asked_to_check_website = models.BooleanField(default=False)
+    confidence = models.PositiveSmallIntegerField(null=True, blank=True)
+    went_well = models.TextField(blank=True)
+    to_improve = models.TextField(blank=True)
+    cancelled = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["start", "id"]
+
+    def unasked_list(self) -> list[str]:
+        return [line.strip() for line in self.unasked_questions.splitlines() if line.strip()]
+
+    def commitment_list(self) -> list[str]:
+        return [line.strip() for line in self.commitments.splitlines() if line.strip()]
+
+
+class FollowUp(Owned):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        APPROVED = "approved", "Approved"
+        SENT = "sent", "Sent"
+        DONE = "done", "Done"
+        SKIPPED = "skipped", "Skipped"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Channel(models.TextChoices):
+        EMAIL = p.EMAIL, "Email"
+        PHONE = p.PHONE, "Phone"
+        LINKEDIN = p.LINKEDIN, "LinkedIn"
+        WEBSITE = p.WEBSITE, "Website"
+
+    KIND_CHOICES = [(k, k.replace("_", " ").capitalize()) for k in p.KINDS]
+    OPEN = (Status.PLANNED, Status.APPROVED)
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    interview = models.ForeignKey(
+        Interview, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    # Identity of this follow-up within its application's plan: re-planning matches on it.
+    slot = models.CharField(max_length=120)
+    kind = models.CharField(max_length=32, choices=KIND_CHOICES)
+    recipient = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    due = models.DateTimeField()
+    # The zone `due` is shown in (the recipient's); stored so listings need no joins to compute it.
+    due_tz = models.CharField(max_length=64, default="UTC")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    reason = models.TextField()
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    edited = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=250, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "slot"], name="one_follow_up_per_slot")
+        ]
+        indexes = [
+            models.Index(fields=["owner", "status", "due"], name="followup_owner_status_due"),
+            models.Index(fields=["status", "due"], name="followup_status_due"),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def user_touched(self) -> bool:
+        """Re-planning never changes what the user edited, approved, sent, did or skipped."""
+        return self.edited or self.status not in (self.Status.PLANNED, self.Status.CANCELLED)
+
+
+class Event(Owned):
+    """Append-only timeline of an application."""
+
+    class Kind(models.TextChoices):
+        INTERVIEW_RECORDED = "interview_recorded", "Interview recorded"
+        FOLLOW_UP_PLANNED = "follow_up_planned", "Follow-up planned"
+        FOLLOW_UP_EDITED = "follow_up_edited", "Follow-up edited"
+        FOLLOW_UP_APPROVED = "follow_up_approved", "Follow-up approved"
+        FOLLOW_UP_SENT = "follow_up_sent", "Follow-up sent"
+        FOLLOW_UP_DONE = "follow_up_done", "Follow-up done"
+        FOLLOW_UP_SKIPPED = "follow_up_skipped", "Follow-up skipped"
+        FOLLOW_UP_SNOOZED = "follow_up_snoozed", "Follow-up snoozed"
+        FOLLOW_UP_CANCELLED = "follow_up_cancelled", "Follow-up cancelled"
+        REPLY_RECORDED = "reply_recorded", "Reply recorded"
+        OUTCOME_SET = "outcome_set", "Outcome set"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    follow_up = models.ForeignKey(
+        FollowUp, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    message = models.TextField()
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["application", "at"])]

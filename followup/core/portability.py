@@ -1,0 +1,295 @@
+"""Export and import a user's data as JSON or as one CSV file.
+
+Ids are renumbered 1..n per table in export order, so export → import into an empty home →
+export gives the same text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models, transaction
+
+from followup.core.errors import InvalidInput
+from followup.core.models import (
+    Application,
+    Company,
+    Contact,
+    Event,
+    FollowUp,
+    Interview,
+    MessageTemplate,
+    Profile,
+)
+from followup.core.services import get_profile
+
+FORMAT = "followup-export"
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    record: str
+    model: type[models.Model]
+    fields: tuple[str, ...]
+    foreign_keys: dict[str, str]  # field name -> record name it points to
+    many_to_many: dict[str, str]
+
+
+TABLES: tuple[Table, ...] = (
+    Table("template", MessageTemplate, ("kind", "subject", "body"), {}, {}),
+    Table("company", Company, ("name", "website", "careers_url", "country", "time_zone", "created_at"), {}, {}),
+    Table(
+        "contact",
+        Contact,
+        ("name", "email", "phone", "title", "linkedin_url", "time_zone", "notes", "bounced_at"),
+        {"company": "company"},
+        {},
+    ),
+    Table(
+        "application",
+        Application,
+        ("role_title", "job_url", "role_type", "status", "keep_warm", "profile", "rejected_at", "no_response_at", "created_at"),
+        {"company": "company", "recruiter": "contact"},
+        {},
+    ),
+    Table(
+        "interview",
+        Interview,
+        (
+            "round_name", "format", "start", "end", "time_zone", "notes", "unasked_questions",
+            "promised_phrase", "promised_date", "commitments", "asked_to_check_website",
+            "confidence", "went_well", "to_improve", "cancelled", "created_at",
+        ),
+        {"application": "application"},
+        {"interviewers": "contact"},
+    ),
+    Table(
+        "follow_up",
+        FollowUp,
+        (
+            "slot", "kind", "channel", "due", "due_tz", "status", "reason", "subject", "body",
+            "edited", "sent_at", "message_id", "replied_at", "created_at",
+        ),
+        {"application": "application", "interview": "interview", "recipient": "contact"},
+        {},
+    ),
+    Table("event", Event, ("at", "kind", "message", "data"), {"application": "application", "follow_up": "follow_up"}, {}),
+)
+PROFILE_FIELDS = (
+    "full_name", "email", "signature", "country", "time_zone", "work_start", "work_end",
+    "default_profile", "question_bank", "match_replies_by_sender",
+)
+
+
+def _dump_value(value: Any) -> Any:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return value
+
+
+def export_data(owner: AbstractBaseUser) -> dict[str, Any]:
+    profile = get_profile(owner)
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "profile": {f: _dump_value(getattr(profile, f)) for f in PROFILE_FIELDS},
+    }
+    numbering: dict[str, dict[int, int]] = {}
+    for table in TABLES:
+        qs = table.model.objects.filter(owner=owner).order_by("pk")  # type: ignore[attr-defined]
+        if table.many_to_many:
+            qs = qs.prefetch_related(*table.many_to_many)
+        rows = []
+        ids: dict[int, int] = {}
+        for number, obj in enumerate(qs, start=1):
+            ids[obj.pk] = number
+            row: dict[str, Any] = {"id": number}
+            for name in table.fields:
+                row[name] = _dump_value(getattr(obj, name))
+            for name, target in table.foreign_keys.items():
+                raw = getattr(obj, f"{name}_id")
+                row[name] = numbering[target].get(raw) if raw is not None else None
+            for name, target in table.many_to_many.items():
+                row[name] = sorted(numbering[target][o.pk] for o in getattr(obj, name).all())
+            rows.append(row)
+        numbering[table.record] = ids
+        data[table.record] = rows
+    return data
+
+
+def export_text(owner: AbstractBaseUser, fmt: str) -> str:
+    data = export_data(owner)
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    columns = ["record", "id"]
+    for table in TABLES:
+        for name in (*table.fields, *table.foreign_keys, *table.many_to_many):
+            if name not in columns:
+                columns.append(name)
+    for name in PROFILE_FIELDS:
+        if name not in columns:
+            columns.append(name)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerow({"record": "meta", "id": VERSION, "name": FORMAT})
+    writer.writerow({"record": "profile", **{k: _csv_cell(v) for k, v in data["profile"].items()}})
+    for table in TABLES:
+        for row in data[table.record]:
+            writer.writerow({"record": table.record, **{k: _csv_cell(v) for k, v in row.items()}})
+    return out.getvalue()
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _read(text: str) -> dict[str, Any]:
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput("file", f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise InvalidInput("file", "not a followup export (no \"format\": \"followup-export\")")
+        return data
+    return _read_csv(text)
+
+
+def _read_csv(text: str) -> dict[str, Any]:
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or "record" not in reader.fieldnames:
+        raise InvalidInput("file", "not a followup export (neither JSON nor a CSV with a 'record' column)")
+    data: dict[str, Any] = {"format": FORMAT, "version": VERSION}
+    tables = {t.record: t for t in TABLES}
+    for table in TABLES:
+        data[table.record] = []
+    seen_meta = False
+    for line, row in enumerate(reader, start=2):
+        record = row.get("record", "")
+        if record == "meta":
+            seen_meta = row.get("name") == FORMAT
+        elif record == "profile":
+            data["profile"] = {f: _csv_value(Profile, f, row.get(f, ""), line) for f in PROFILE_FIELDS}
+        elif record in tables:
+            table = tables[record]
+            item: dict[str, Any] = {"id": _int(row.get("id", ""), line, "id")}
+            for name in table.fields:
+                item[name] = _csv_value(table.model, name, row.get(name, ""), line)
+            for name in table.foreign_keys:
+                cell = row.get(name, "")
+                item[name] = _int(cell, line, name) if cell else None
+            for name in table.many_to_many:
+                cell = row.get(name, "") or "[]"
+                try:
+                    item[name] = [int(v) for v in json.loads(cell)]
+                except (ValueError, TypeError):
+                    raise InvalidInput("file", f"line {line}: {name} is not a list of ids") from None
+            data[record].append(item)
+        else:
+            raise InvalidInput("file", f"line {line}: unknown record type {record!r}")
+    if not seen_meta:
+        raise InvalidInput("file", "not a followup export (no meta line)")
+    return data
+
+
+def _int(cell: str, line: int, name: str) -> int:
+    try:
+        return int(cell)
+    except ValueError:
+        raise InvalidInput("file", f"line {line}: {name} {cell!r} is not a number") from None
+
+
+def _csv_value(model: type[models.Model], name: str, cell: str | None, line: int) -> Any:
+    cell = cell or ""
+    field = model._meta.get_field(name)
+    kind = field.get_internal_type()
+    if kind == "BooleanField":
+        return cell.lower() == "true"
+    if kind == "JSONField":
+        try:
+            return json.loads(cell) if cell else field.get_default()
+        except json.JSONDecodeError:
+            raise InvalidInput("file", f"line {line}: {name} is not valid JSON") from None
+    if cell == "" and field.null:
+        return None
+    if kind in ("PositiveSmallIntegerField", "IntegerField") and cell:
+        return _int(cell, line, name)
+    return cell
+
+
+def _to_python(model: type[models.Model], name: str, value: Any, record: str) -> Any:
+    field = model._meta.get_field(name)
+    try:
+        value = field.to_python(value)
+    except Exception as exc:  # django.core.exceptions.ValidationError and friends
+        raise InvalidInput("file", f"{record} {name}: {value!r} is not valid ({exc})") from None
+    if value is None and not field.null:
+        value = field.get_default()
+    return value
+
+
+def import_data(owner: AbstractBaseUser, data: dict[str, Any]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        if isinstance(data.get("profile"), dict):
+            profile = get_profile(owner)
+            for name in PROFILE_FIELDS:
+                if name in data["profile"]:
+                    setattr(profile, name, _to_python(Profile, name, data["profile"][name], "profile"))
+            profile.save()
+        mapping: dict[str, dict[int, int]] = {}
+        for table in TABLES:
+            rows = data.get(table.record, [])
+            if not isinstance(rows, list):
+                raise InvalidInput("file", f"{table.record} must be a list")
+            mapping[table.record] = {}
+            for row in rows:
+                if not isinstance(row, dict) or "id" not in row:
+                    raise InvalidInput("file", f"a {table.record} entry has no id")
+                values = {n: _to_python(table.model, n, row.get(n), table.record) for n in table.fields}
+                for name, target in table.foreign_keys.items():
+                    ref = row.get(name)
+                    if ref is None:
+                        values[f"{name}_id"] = None
+                        continue
+                    if ref not in mapping[target]:
+                        raise InvalidInput("file", f"{table.record} {row['id']}: {name} {ref} does not exist")
+                    values[f"{name}_id"] = mapping[target][ref]
+                if table.model is MessageTemplate:
+                    obj, _ = MessageTemplate.objects.update_or_create(owner=owner, kind=values["kind"], defaults=values)
+                else:
+                    obj = table.model(owner=owner, **values)
+                    obj.save()
+                    for name, target in table.many_to_many.items():
+                        ids = [mapping[target][r] for r in row.get(name, []) if r in mapping[target]]
+                        getattr(obj, name).set(ids)
+                mapping[table.record][row["id"]] = obj.pk
+            counts[_plural(table.record)] = len(rows)
+    return counts
+
+
+def _plural(record: str) -> str:
+    return {"company": "companies"}.get(record, record.replace("_", "-") + "s")
+
+
+def import_text(owner: AbstractBaseUser, text: str) -> dict[str, int]:
+    return import_data(owner, _read(text))
+

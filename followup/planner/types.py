@@ -1,0 +1,101 @@
+"""Plain data the planner reads and writes. No Django here: the planner is pure Python."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+# Follow-up kinds, in the order a plan lists them.
+THANK_YOU = "thank_you"
+CHECK_IN = "check_in"
+CHECK_IN_2 = "check_in_2"
+FINAL_CHECK_IN = "final_check_in"
+REJECTION_REPLY = "rejection_reply"
+KEEP_WARM = "keep_warm"
+CAREERS_CHECK = "careers_check"
+DELIVERABLE = "deliverable"
+
+KINDS: tuple[str, ...] = (
+    THANK_YOU,
+    CHECK_IN,
+    CHECK_IN_2,
+    FINAL_CHECK_IN,
+    REJECTION_REPLY,
+    KEEP_WARM,
+    CAREERS_CHECK,
+    DELIVERABLE,
+)
+CHECK_IN_KINDS: frozenset[str] = frozenset({CHECK_IN, CHECK_IN_2, FINAL_CHECK_IN})
+
+# Channels
+EMAIL = "email"
+PHONE = "phone"
+LINKEDIN = "linkedin"
+WEBSITE = "website"
+
+# Profiles
+STANDARD = "standard"
+ASSERTIVE = "assertive"
+
+# Application statuses the planner reacts to
+APPLIED = "applied"
+INTERVIEWING = "interviewing"
+OFFER = "offer"
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+WITHDRAWN = "withdrawn"
+NO_RESPONSE = "no_response"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone a follow-up goes to. `key` is stable across re-plans (e.g. "contact:12")."""
+
+    key: str
+    name: str
+    email: str | None = None
+    tz: str | None = None  # IANA zone name, the contact's own zone if known
+
+
+@dataclass(frozen=True)
+class InterviewFacts:
+    key: str  # stable id, e.g. "12"
+    start: datetime  # aware
+    end: datetime  # aware
+    tz: str  # IANA zone the interview took place in
+    interviewers: tuple[Person, ...] = ()
+    promised_phrase: str = ""
+    commitments: tuple[str, ...] = ()  # "I'll send my portfolio by Tuesday"
+    asked_to_check_website: bool = False
+    round_name: str = ""
+
+
+@dataclass(frozen=True)
+class ApplicationFacts:
+    company_name: str
+    country: str  # ISO 3166 alpha-2 used for public holidays
+    company_tz: str | None
+    role_title: str
+    role_type: str  # "standard", "sales", ...
+    status: str
+    keep_warm: bool = False
+    recruiter: Person | None = None
+    interviews: tuple[InterviewFacts, ...] = ()  # in chronological order
+    rejected_at: datetime | None = None  # when the (human) rejection was recorded
+    no_response_at: datetime | None = None  # when the ladder ended with no reply
+    last_reply_at: datetime | None = None  # latest reply recorded on any follow-up
+    subdivision: str | None = None  # holiday subdivision, e.g. "ENG" for GB, "CA" for US
+
+
+@dataclass(frozen=True)
+class PlannedFollowUp:
+    """One follow-up of a plan. `slot` identifies it across re-plans (idempotence)."""
+
+    slot: str
+    kind: str
+    due: datetime  # aware, in the recipient's zone
+    channel: str
+    reason: str
+    recipient: Person | None = None
+    interview_key: str | None = None
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
