@@ -36,6 +36,11 @@ class Profile(models.Model):
     question_bank = models.JSONField(default=list, blank=True)
     # A message from a contact of an open application after our last message counts as a reply.
     match_replies_by_sender = models.BooleanField(default=True)
+    # Daily digest by email at this local hour (None: off).
+    digest_hour = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_digest_on = models.DateField(null=True, blank=True)
+    # Secret token of the iCalendar feed URL; regenerate to revoke.
+    calendar_token = models.CharField(max_length=64, blank=True, db_index=True)
 
     def __str__(self) -> str:
         return self.full_name or self.user.get_username()
@@ -158,6 +163,9 @@ class Interview(Owned):
     went_well = models.TextField(blank=True)
     to_improve = models.TextField(blank=True)
     cancelled = models.BooleanField(default=False)
+    # Set when the interview came from an iCalendar invitation (UID and SEQUENCE of the event).
+    ical_uid = models.CharField(max_length=255, blank=True, db_index=True)
+    ical_sequence = models.IntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -174,10 +182,13 @@ class FollowUp(Owned):
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
         APPROVED = "approved", "Approved"
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         DONE = "done", "Done"
         SKIPPED = "skipped", "Skipped"
         CANCELLED = "cancelled", "Cancelled"
+        # Sending failed for good (e.g. a bounce) or needs the user (a lost lease without IMAP).
+        FAILED = "failed", "Needs attention"
 
     class Channel(models.TextChoices):
         EMAIL = p.EMAIL, "Email"
@@ -212,6 +223,16 @@ class FollowUp(Owned):
     sent_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=250, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
+    # Outbox state (the row is the outbox): send no earlier than send_after; a worker holding
+    # the row in "sending" owns it until lease_until.
+    send_after = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    in_reply_to = models.CharField(max_length=250, blank=True)
+    references = models.TextField(blank=True)
+    bounced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -222,6 +243,7 @@ class FollowUp(Owned):
         indexes = [
             models.Index(fields=["owner", "status", "due"], name="followup_owner_status_due"),
             models.Index(fields=["status", "due"], name="followup_status_due"),
+            models.Index(fields=["message_id"], name="followup_message_id"),
         ]
 
     @property
