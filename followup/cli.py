@@ -219,27 +219,32 @@ def _parse_until(until: str | None, tz: str) -> datetime | None:
 
     from followup.core.services import end_of_day
 
-    if until is None:
+    from followup.planner.calendar import zone
+
+    text = (until or "all").strip().lower()
+    if text == "all":
         return None
-    text = until.strip().lower()
+    today = datetime.now(zone(tz)).date()
     if text == "today":
-        day = datetime.now().date()
+        day = today
     elif text == "tomorrow":
-        day = datetime.now().date() + timedelta(days=1)
+        day = today + timedelta(days=1)
     else:
         try:
             day = date.fromisoformat(text)
         except ValueError:
-            fail("until", f"{until!r} is not a date like 2026-12-15 (or today, tomorrow)")
+            fail("until", f"{until!r} is not a date like 2026-12-15 (or today, tomorrow, all)")
     return end_of_day(day, tz)
 
 
 @app.command("due")
 def due(
-    until: str = typer.Option(None, help="Only what is due by this date (YYYY-MM-DD, today, tomorrow)."),
+    until: str = typer.Option(
+        "today", help="List what is due by the end of this day: YYYY-MM-DD, today, tomorrow or all."
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """List open follow-ups by due time (all of them, or those due by --until)."""
+    """List open follow-ups due by the end of today (or --until), overdue first."""
     with owner_scope() as owner:
         from followup.core import services
 
