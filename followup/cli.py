@@ -103,21 +103,30 @@ def _local(fu: FollowUp) -> str:
     from followup.planner.calendar import zone
 
     local = fu.due.astimezone(zone(fu.due_tz))
-    return local.strftime("%a %d %b %Y %H:%M ") + (local.tzname() or "")
+    year = "" if local.year == datetime.now().year else f" {local.year}"
+    return local.strftime(f"%a %d %b{year} %H:%M ") + (local.tzname() or "")
 
 
 def print_follow_ups(follow_ups: list[FollowUp], title: str) -> None:
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False)
-    for column in ("id", "due", "kind", "to", "channel", "status", "reason"):
-        table.add_column(column, overflow="fold")
+    console = _console()
+    wide = console.width >= 110
+    table = Table(title=title, show_lines=not wide, expand=True)
+    table.add_column("id", no_wrap=True, justify="right")
+    table.add_column("due", no_wrap=True)
+    table.add_column("what", no_wrap=True)
+    table.add_column("to", ratio=1)
+    if wide:
+        table.add_column("status", no_wrap=True)
+    table.add_column("why", ratio=3)
     for fu in follow_ups:
-        to = fu.recipient.name if fu.recipient else "—"
-        table.add_row(
-            str(fu.pk), _local(fu), fu.kind, to, fu.channel, fu.status, fu.reason
-        )
-    _console().print(table)
+        what = fu.kind.replace("_", "-") + ("" if fu.channel == "email" else f" ({fu.channel})")
+        row = [str(fu.pk), _local(fu), what, fu.recipient.name if fu.recipient else "—"]
+        if wide:
+            row.append(fu.status)
+        table.add_row(*row, fu.reason)
+    console.print(table)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -449,6 +458,39 @@ def demo() -> None:
 
         summary = demo_data.create_demo(owner)
         typer.echo(summary)
+
+
+@app.command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback unless hosted mode)."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    open_browser: bool = typer.Option(False, "--open", help="Open the sign-in link in your browser."),
+    no_worker: bool = typer.Option(False, "--no-worker", help="Do not run the background worker."),
+) -> None:
+    """Run the web app (waitress) and print a one-time sign-in link."""
+    setup()
+    from followup.core.errors import InvalidInput
+    from followup.front import server as web
+
+    migrate(quiet=True)
+    try:
+        srv = web.create(host, port, worker=not no_worker)
+    except InvalidInput as exc:
+        fail(exc.field, exc.message)
+    typer.echo(f"followup is running at {srv.base_url}/ ({srv.worker_notice})")
+    typer.echo("Open this link to sign in (it works once; restart for a fresh one):")
+    typer.echo(f"    {srv.sign_in_url}")
+    typer.echo("Press Ctrl-C to stop.")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(srv.sign_in_url)
+    try:
+        srv.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        srv.stop_worker()
 
 
 @app.command("migrate")

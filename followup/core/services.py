@@ -658,6 +658,13 @@ def draft_context(
         interviewer_ids = [c.pk for c in interview.interviewers.all()]
     index = interviewer_ids.index(fu.recipient_id) if fu.recipient_id in interviewer_ids else 0
     notes = interview.notes if interview else ""
+    commitment = None
+    if fu.kind == p.DELIVERABLE and interview is not None:
+        # slot "deliverable:<interview>:<index>" points at one of the interview's commitments
+        index_text = fu.slot.rsplit(":", 1)[-1]
+        commitments = interview.commitment_list()
+        if index_text.isdigit() and int(index_text) < len(commitments):
+            commitment = commitments[int(index_text)]
     return drafting.DraftContext(
         candidate_name=profile.full_name or owner.get_username(),
         signature=profile.signature or profile.full_name or "",
@@ -674,11 +681,13 @@ def draft_context(
         profile=profile_for(owner, application),
         kind=fu.kind,
         channel=fu.channel,
-        previous_subject=previous_subject,
+        previous_subject=previous_subject or None,
         interviewer_index=index,
         panel_size=len(interviewer_ids),
         question_bank=question_bank_for(profile),
-        careers_url=application.company.careers_url or application.company.website,
+        commitment=commitment,
+        careers_url=application.company.careers_url or None,
+        company_website=application.company.website or None,
     )
 
 
