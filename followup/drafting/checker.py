@@ -1,0 +1,418 @@
+"""The draft checker: warnings shown with every draft. It never changes the text.
+
+Spelling uses pyspellchecker's offline English dictionary, loaded once per process (it takes a
+noticeable fraction of a second). Names of people and companies, the role, words from the
+interview notes and the caller's `extra_words` are never flagged, and nothing is ever
+auto-corrected: pyspellchecker would happily "correct" M-Pesa to mesa.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from followup.drafting.context import Draft, DraftContext, content_words
+from followup.drafting.defaults import DEFAULT_TEMPLATES
+from followup.drafting.render import single_line
+from followup.planner.types import CAREERS_CHECK, CHECK_IN_KINDS, PHONE, THANK_YOU
+
+__all__ = [
+    "CODES",
+    "DraftWarning",
+    "check_draft",
+    "misspelled_words",
+    "word_count",
+]
+
+MISSING_NAME = "missing_name"
+MISSING_ROLE = "missing_role"
+MISSING_DETAIL = "missing_detail"
+TOO_SHORT = "too_short"
+TOO_LONG = "too_long"
+MISSPELLING = "misspelling"
+MISSING_SUBJECT = "missing_subject"
+SUBJECT_TOO_LONG = "subject_too_long"
+DUPLICATE_TEXT = "duplicate_text"
+CODES: tuple[str, ...] = (
+    MISSING_NAME,
+    MISSING_ROLE,
+    MISSING_DETAIL,
+    TOO_SHORT,
+    TOO_LONG,
+    MISSPELLING,
+    MISSING_SUBJECT,
+    SUBJECT_TOO_LONG,
+    DUPLICATE_TEXT,
+)
+
+MIN_WORDS = 50
+MAX_WORDS = 200
+MAX_SUBJECT_CHARS = 78
+LENGTH_CHECKED_KINDS = frozenset({THANK_YOU}) | CHECK_IN_KINDS
+NOTE_TO_SELF_KINDS = frozenset({CAREERS_CHECK})
+
+
+@dataclass(frozen=True)
+class DraftWarning:
+    code: str
+    message: str
+
+
+def word_count(text: str) -> int:
+    """Words as a reader counts them: runs of non-space holding a letter or a digit."""
+    return sum(1 for token in text.split() if any(c.isalnum() for c in token))
+
+
+# ---------------------------------------------------------------------------------------------
+# Spelling
+
+# Words of a job search the general dictionary lacks, and British spellings it does not know.
+_DOMAIN_WORDS = """
+cv cvs resume resumes linkedin voicemail voicemails onboarding offboarding roadmap roadmaps
+backend frontend fullstack dataset datasets email emails emailed emailing followup
+shortlist shortlisted shortlisting teammate teammates startup startups fintech saas devops
+github gitlab api apis javascript typescript kubernetes postgres sql nosql ux ui workflow
+workflows stakeholder stakeholders upskill upskilling reskilling hybrid onsite offsite
+timeline timelines enrol enrols fulfil fulfils judgement learnt spelt whilst amongst
+programme programmes payslip inbox inboxes analytics dashboard dashboards
+""".split()  # noqa: SIM905
+
+_BRITISH_ENDINGS: tuple[tuple[str, str], ...] = (
+    ("isations", "izations"),
+    ("isation", "ization"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+    ("ises", "izes"),
+    ("iser", "izer"),
+    ("isers", "izers"),
+    ("ise", "ize"),
+    ("ysing", "yzing"),
+    ("ysed", "yzed"),
+    ("yses", "yzes"),
+    ("yse", "yze"),
+    ("tres", "ters"),
+    ("tre", "ter"),
+    ("ogues", "ogs"),
+    ("ogue", "og"),
+    ("lled", "led"),
+    ("lling", "ling"),
+    ("ller", "ler"),
+    ("llers", "lers"),
+    ("ence", "ense"),
+    ("mmes", "ms"),
+    ("mme", "m"),
+    ("gement", "gment"),
+)
+
+_lock = threading.Lock()
+_spellchecker_instance: Any = None
+
+
+def _spellchecker() -> Any:
+    """The shared pyspellchecker instance, built on first use (slow: load it once)."""
+    global _spellchecker_instance
+    if _spellchecker_instance is None:
+        with _lock:
+            if _spellchecker_instance is None:
+                from spellchecker import SpellChecker
+
+                checker = SpellChecker(language="en", distance=1, case_sensitive=False)
+                checker.word_frequency.load_words(_DOMAIN_WORDS)
+                _spellchecker_instance = checker
+    return _spellchecker_instance
+
+
+def _british_variants(word: str) -> list[str]:
+    variants = [word[: -len(gb)] + us for gb, us in _BRITISH_ENDINGS if word.endswith(gb)]
+    if "our" in word:
+        variants.append(word.replace("our", "or"))
+    return variants
+
+
+@functools.lru_cache(maxsize=65_536)
+def _is_known(word: str) -> bool:
+    checker = _spellchecker()
+    if checker.known([word]):
+        return True
+    return bool(any(checker.known([v]) for v in _british_variants(word)))
+
+
+@functools.lru_cache(maxsize=4_096)
+def _suggestions(word: str) -> tuple[str, ...]:
+    """Up to three dictionary words one edit away (distance 2 is far too slow to offer)."""
+    checker = _spellchecker()
+    near = {w for w in checker.edit_distance_1(word) if len(w) > 1 and _is_known(w)}
+    ranked = sorted(near, key=lambda w: (-float(checker.word_usage_frequency(w) or 0.0), w))
+    return tuple(ranked[:3])
+
+
+_URL_OR_EMAIL = re.compile(
+    r"(?:https?://|www\.)\S+|\S+@\S+|\b[\w-]+(?:\.[\w-]+)+\.(?:com|org|net|io|co|ke|uk|dev)\S*",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W_])?")
+_SENTENCE_END = ".!?:\n"
+
+
+def _words_of(texts: Iterable[str]) -> set[str]:
+    """Lower-case words (and the parts of hyphenated words) of names, notes and the like."""
+    found: set[str] = set()
+    for text in texts:
+        for token in _WORD.findall(text or ""):
+            word = token.replace("’", "'").lower()
+            found.add(word)
+            found.add(re.sub(r"'s$", "", word))
+            found.update(p for p in re.split(r"[-']", word) if p)
+    return found
+
+
+def _at_sentence_start(text: str, position: int) -> bool:
+    i = position - 1
+    while i >= 0 and text[i] in " \t\"'“‘(*•-–—>":
+        i -= 1
+    return i < 0 or text[i] in _SENTENCE_END
+
+
+def _candidate_words(text: str) -> Iterator[tuple[str, bool]]:
+    text = _URL_OR_EMAIL.sub(lambda m: " " * len(m.group()), text)
+    for match in _WORD.finditer(text):
+        yield match.group(), _at_sentence_start(text, match.start())
+
+
+def misspelled_words(text: str, protected: Iterable[str] = ()) -> list[str]:
+    """Words of `text` the dictionary does not know, in order, each once. Skips URLs, emails,
+    words with digits, acronyms, CamelCase and capitalised words in mid-sentence (names)."""
+    keep = {w.lower() for w in protected}
+    found: list[str] = []
+    for token, sentence_start in _candidate_words(text):
+        word = token.replace("’", "'").strip("'-")
+        if len(word) < 2 or any(c.isdigit() for c in word):
+            continue
+        if word.isupper() or any(c.isupper() for c in word[1:]):
+            continue  # an acronym (CV, SQL) or a name like McKinsey
+        if word[0].isupper() and not sentence_start:
+            continue  # a proper noun in mid-sentence
+        lower = word.lower()
+        bare = re.sub(r"'s?$", "", lower)
+        if lower in keep or bare in keep or _is_known(lower) or _is_known(bare):
+            continue
+        parts = [p for p in re.split(r"[-']", bare) if p]
+        if len(parts) > 1 and all(p in keep or len(p) == 1 or _is_known(p) for p in parts):
+            continue
+        if token not in found:
+            found.append(token)
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# The other checks
+
+_GREETING = re.compile(
+    r"^\s*(?:dear|hi|hello|hey|greetings|good (?:morning|afternoon|evening)|to)\b", re.IGNORECASE
+)
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def _contains_phrase(haystack: str, phrase: str) -> bool:
+    phrase = _normalised(phrase)
+    if not phrase:
+        return False
+    pattern = r"(?<!\w)" + re.escape(phrase).replace(r"\ ", r"\s+") + r"(?!\w)"
+    return re.search(pattern, _normalised(haystack)) is not None
+
+
+def _role_variants(role: str) -> list[str]:
+    role = re.sub(r"\s+", " ", role).strip()
+    variants = {
+        role,
+        re.sub(r"\s*\([^)]*\)", "", role).strip(),
+        role.split(",")[0].strip(),
+        re.split(r"\s+[-–—|/]\s+", role)[0].strip(),
+    }
+    return [v for v in variants if len(v) >= 2]
+
+
+def _stem(word: str) -> str:
+    word = re.sub(r"'s$", "", word.lower())
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word
+
+
+@functools.lru_cache(maxsize=1)
+def _boilerplate_stems() -> frozenset[str]:
+    """Words of the built-in templates' own text: they never count as an interview detail."""
+    text = " ".join(f"{t.subject} {t.body}" for t in DEFAULT_TEMPLATES.values())
+    text = re.sub(r"\{[{%#].*?[}%#]\}", " ", text, flags=re.DOTALL)
+    return frozenset(_stem(w) for w in content_words(text))
+
+
+def _detail_words(ctx: DraftContext) -> list[str]:
+    """The specific words of the notes (topic first), minus names, role, company, boilerplate."""
+    ordinary = _words_of([ctx.role_title, ctx.company_name, ctx.recipient_name or ""])
+    ordinary |= _words_of([ctx.candidate_name])
+    boilerplate = _boilerplate_stems()
+    words: list[str] = []
+    for word in content_words(ctx.discussed_topic or "") + content_words(ctx.notes):
+        stem = _stem(word)
+        if word in ordinary or stem in boilerplate or stem in words:
+            continue
+        words.append(stem)
+    return words
+
+
+def _without_greeting(body: str) -> str:
+    lines = body.strip().splitlines()
+    if lines and (_GREETING.match(lines[0]) or lines[0].rstrip().endswith(",")):
+        lines = lines[1:]
+    return _normalised("\n".join(lines))
+
+
+def _mentions_name(body: str, ctx: DraftContext) -> bool:
+    parts = [p for p in ctx.name_parts if len(p.strip(".")) >= 2]
+    if ctx.recipient_name and _contains_phrase(body, ctx.recipient_name):
+        return True
+    return any(_contains_phrase(body, p) for p in parts)
+
+
+def check_draft(
+    draft: Draft,
+    ctx: DraftContext,
+    *,
+    other_drafts: Sequence[Draft] = (),
+    extra_words: Iterable[str] = (),
+) -> list[DraftWarning]:
+    """Warnings for a draft, in a stable order (see CODES). `other_drafts` are the drafts going
+    to the rest of a panel (the draft itself, if included, is skipped by identity);
+    `extra_words` are names and terms never to flag as misspellings."""
+    warnings: list[DraftWarning] = []
+    subject = draft.subject or ""
+    body = draft.body or ""
+    kind = ctx.kind
+    addressed = kind not in NOTE_TO_SELF_KINDS
+    what = "call script" if ctx.channel == PHONE else "draft"
+
+    # missing_name
+    if addressed:
+        if not ctx.name_parts:
+            warnings.append(
+                DraftWarning(
+                    MISSING_NAME,
+                    f"No recipient: the {what} is addressed to nobody in particular. Add the "
+                    "person's name (the interviewer, or the recruiter) so it reads as personal.",
+                )
+            )
+        elif not _mentions_name(body, ctx):
+            warnings.append(
+                DraftWarning(
+                    MISSING_NAME,
+                    f"The {what} never uses the recipient's name ({ctx.recipient_name}).",
+                )
+            )
+
+    # missing_role
+    role = ctx.role_title.strip()
+    if role and not any(_contains_phrase(body, v) for v in _role_variants(role)):
+        warnings.append(DraftWarning(MISSING_ROLE, f"The {what} does not name the role ({role})."))
+
+    # missing_detail
+    if addressed:
+        details = _detail_words(ctx)
+        if not details:
+            warnings.append(
+                DraftWarning(
+                    MISSING_DETAIL,
+                    "No interview notes to draw on: add what you discussed so the "
+                    f"{what} can recall something specific.",
+                )
+            )
+        else:
+            body_stems = {_stem(w) for w in content_words(body)}
+            if not any(d in body_stems for d in details):
+                hint = f' (for example "{ctx.discussed_topic}")' if ctx.discussed_topic else ""
+                warnings.append(
+                    DraftWarning(
+                        MISSING_DETAIL,
+                        f"The {what} recalls nothing specific from the interview{hint}.",
+                    )
+                )
+
+    # too_short / too_long
+    if kind in LENGTH_CHECKED_KINDS and ctx.channel != PHONE:
+        words = word_count(body)
+        label = "thank-you note" if kind == THANK_YOU else "check-in"
+        if words < MIN_WORDS:
+            warnings.append(
+                DraftWarning(
+                    TOO_SHORT,
+                    f"The {label} is {words} words; aim for {MIN_WORDS}-{MAX_WORDS}.",
+                )
+            )
+        elif words > MAX_WORDS:
+            warnings.append(
+                DraftWarning(
+                    TOO_LONG,
+                    f"The {label} is {words} words; keep it under {MAX_WORDS}.",
+                )
+            )
+
+    # misspelling
+    protected = _words_of(
+        [
+            ctx.candidate_name,
+            ctx.signature,
+            ctx.recipient_name or "",
+            ctx.company_name,
+            ctx.role_title,
+            ctx.round_name,
+            ctx.notes,
+            ctx.discussed_topic or "",
+            ctx.previous_subject or "",
+            ctx.promised_phrase,
+            *extra_words,
+        ]
+    )
+    wrong = misspelled_words(f"{subject}\n{body}", protected)
+    if wrong:
+        shown = []
+        for word in wrong[:10]:
+            ideas = _suggestions(word.lower().replace("’", "'"))
+            shown.append(f"{word} ({' or '.join(ideas)}?)" if ideas else word)
+        more = f" and {len(wrong) - 10} more" if len(wrong) > 10 else ""
+        warnings.append(
+            DraftWarning(MISSPELLING, f"Possible misspellings: {', '.join(shown)}{more}.")
+        )
+
+    # missing_subject / subject_too_long
+    flat_subject = single_line(subject)
+    if not flat_subject:
+        warnings.append(DraftWarning(MISSING_SUBJECT, f"The {what} has no subject."))
+    elif len(flat_subject) > MAX_SUBJECT_CHARS:
+        warnings.append(
+            DraftWarning(
+                SUBJECT_TOO_LONG,
+                f"The subject is {len(flat_subject)} characters; keep it within "
+                f"{MAX_SUBJECT_CHARS} so it is not cut off.",
+            )
+        )
+
+    # duplicate_text
+    mine = _without_greeting(body)
+    if mine and any(
+        o is not draft and _without_greeting(o.body or "") == mine for o in other_drafts
+    ):
+        warnings.append(
+            DraftWarning(
+                DUPLICATE_TEXT,
+                "Another interviewer gets the same text: personalise each note "
+                "(a different detail from your conversation with each person).",
+            )
+        )
+    return warnings
