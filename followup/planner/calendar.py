@@ -19,6 +19,7 @@ from holidays import registry
 
 __all__ = [
     "BusinessCalendar",
+    "add_months",
     "UnknownCountry",
     "UnknownSubdivision",
     "UnknownZone",
@@ -26,6 +27,7 @@ __all__ = [
     "describe_day",
     "describe_time",
     "local_datetime",
+    "ordinal",
     "validate_country",
     "zone",
 ]
@@ -85,6 +87,20 @@ def describe_day(d: date) -> str:
     return f"{_WEEKDAY_ABBR[d.weekday()]} {d.day} {_MONTH_ABBR[d.month - 1]}"
 
 
+def add_months(d: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
+    month_index = d.month - 1 + months
+    year, month = d.year + month_index // 12, month_index % 12 + 1
+    first_of_following = date(year + month // 12, month % 12 + 1, 1)
+    return date(year, month, min(d.day, (first_of_following - timedelta(days=1)).day))
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def describe_time(dt: datetime) -> str:
     """'Fri 12 Dec, 10:00 EAT' for an aware datetime, in its own zone."""
     return f"{describe_day(dt.date())}, {dt:%H:%M} {dt.tzname() or ''}".rstrip()
@@ -127,6 +143,7 @@ def country_name(code: str) -> str:
     return normalised
 
 
+@lru_cache(maxsize=256)
 def _english_language(country: str) -> str | None:
     holiday_class = type(holidays.country_holidays(country, years=()))
     default = getattr(holiday_class, "default_language", None)
@@ -140,9 +157,7 @@ def _english_language(country: str) -> str | None:
 
 
 @lru_cache(maxsize=1024)
-def _holidays_in_year(
-    country: str, subdivision: str | None, year: int
-) -> Mapping[date, str]:
+def _holidays_in_year(country: str, subdivision: str | None, year: int) -> Mapping[date, str]:
     """Holiday date → English name for one year. Cached: calendars are built per plan."""
     table = holidays.country_holidays(
         country, subdiv=subdivision, years=year, language=_english_language(country)

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import dateparser
 
-from .calendar import BusinessCalendar, describe_day
+from .calendar import BusinessCalendar, add_months, describe_day, ordinal
 
 __all__ = ["Resolution", "resolve_phrase"]
 
@@ -123,17 +123,6 @@ def _plural(n: int, unit: str) -> str:
     return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
 
 
-def _add_months(d: date, months: int) -> date:
-    month_index = d.month - 1 + months
-    year, month = d.year + month_index // 12, month_index % 12 + 1
-    for day in range(d.day, 0, -1):  # 31 Jan + 1 month is the last day of February
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable: every month has a 28th")
-
-
 def _monday_of_next_week(d: date) -> date:
     return d + timedelta(days=7 - d.weekday())
 
@@ -179,7 +168,7 @@ def _explicit_date(match: re.Match[str], d: date, _cal: BusinessCalendar) -> _Fo
     candidate = " ".join(match.group("date").split())
     parsed = _dateparser_date(candidate, d)
     if parsed is None:
-        raise _NotADate(f"'{candidate}' is not a real date")
+        return None  # "31 February" or a time such as "10.30": let the other rules try
     if match.groupdict().get("year"):
         if parsed < d:
             raise _NotADate(
@@ -189,20 +178,20 @@ def _explicit_date(match: re.Match[str], d: date, _cal: BusinessCalendar) -> _Fo
         return parsed, "the date given"
     upcoming = _next_occurrence(parsed.month, parsed.day, d)
     if upcoming is None:
-        raise _NotADate(f"'{candidate}' is not a real date")
+        return None
     return upcoming, "the next such date on or after the interview"
 
 
 def _day_of_month(match: re.Match[str], d: date, _cal: BusinessCalendar) -> _Found:
     day = int(match.group("day"))
     for months_ahead in range(0, 4):
-        month_start = _add_months(d.replace(day=1), months_ahead)
+        month_start = add_months(d.replace(day=1), months_ahead)
         try:
             candidate = month_start.replace(day=day)
         except ValueError:
             continue
         if candidate >= d:
-            return candidate, f"the next {match.group('day')}th on or after the interview"
+            return candidate, f"the next {ordinal(day)} on or after the interview"
     return None
 
 
@@ -233,7 +222,7 @@ def _end_of_month(_match: re.Match[str], d: date, cal: BusinessCalendar) -> _Fou
 
 
 def _end_of_next_month(_match: re.Match[str], d: date, cal: BusinessCalendar) -> _Found:
-    next_month = _add_months(d.replace(day=1), 1)
+    next_month = add_months(d.replace(day=1), 1)
     return cal.last_business_day_of_month(next_month), "the last business day of next month"
 
 
@@ -271,7 +260,7 @@ def _months(match: re.Match[str], d: date, _cal: BusinessCalendar) -> _Found:
     n = _amount_of(match)
     if n < 1:
         return None
-    return _add_months(d, n), f"{_plural(n, 'month')} after the interview"
+    return add_months(d, n), f"{_plural(n, 'month')} after the interview"
 
 
 def _weekday(match: re.Match[str], d: date, _cal: BusinessCalendar) -> _Found:
@@ -296,9 +285,7 @@ _RULES: tuple[tuple[re.Pattern[str], _Handler], ...] = (
         _explicit_date,
     ),
     (
-        _rule(
-            rf"\b(?P<date>{_MONTH}\.?\s+\d{{1,2}}{_ORDINAL}(?:,?\s+(?P<year>\d{{4}}))?)\b(?!:)"
-        ),
+        _rule(rf"\b(?P<date>{_MONTH}\.?\s+\d{{1,2}}{_ORDINAL}(?:,?\s+(?P<year>\d{{4}}))?)\b(?!:)"),
         _explicit_date,
     ),
     (
@@ -308,7 +295,10 @@ _RULES: tuple[tuple[re.Pattern[str], _Handler], ...] = (
         ),
         _explicit_date,
     ),
-    (_rule(r"\b(?:by|on|before|until|till)\s+the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b"), _day_of_month),
+    (
+        _rule(r"\b(?:by|on|before|until|till)\s+the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b"),
+        _day_of_month,
+    ),
     # Days and weeks by name.
     (_rule(r"\b(?:the\s+)?day\s+after\s+tomorrow\b"), _day_after_tomorrow),
     (_rule(r"\btomorrow\b"), _tomorrow),
@@ -335,9 +325,7 @@ _RULES: tuple[tuple[re.Pattern[str], _Handler], ...] = (
     (_rule(rf"\b{_WITHIN}{_AMOUNT}\s+months?(?:\s+or\s+(?P<or>{_NUMBER}))?\b"), _months),
     # A weekday last: "Friday 19 December" is the explicit date above.
     (
-        _rule(
-            rf"\b(?:(?:by|on|before|until|till|this|next|coming|the)\s+)*{_WEEKDAY}\b(?!-)"
-        ),
+        _rule(rf"\b(?:(?:by|on|before|until|till|this|next|coming|the)\s+)*{_WEEKDAY}\b(?!-)"),
         _weekday,
     ),
 )

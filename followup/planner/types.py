@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 # Follow-up kinds, in the order a plan lists them.
 THANK_YOU = "thank_you"
