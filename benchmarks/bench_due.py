@@ -100,9 +100,11 @@ def main() -> None:
     parser.add_argument("--applications", type=int, default=100_000)
     parser.add_argument("--per-application", type=int, default=10)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--home", type=Path, help="Reuse a home populated by an earlier run (skips populating).")
     args = parser.parse_args()
 
-    home = Path(tempfile.mkdtemp(prefix="followup-bench-due-"))
+    home = args.home or Path(tempfile.mkdtemp(prefix="followup-bench-due-"))
+    reuse = args.home is not None and (home / "followup.sqlite3").exists()
     env = {**os.environ, "FOLLOWUP_HOME": str(home), "DATABASE_URL": "", "DJANGO_SETTINGS_MODULE": "followup.settings"}
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
@@ -112,25 +114,36 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from followup.core import services
+    from followup.core import queries, services
+    from followup.core.models import FollowUp
 
     call_command("migrate", verbosity=0)
     owner = services.get_local_user()
     connection.close()
     now = datetime.now(UTC)
     db_path = home / "followup.sqlite3"
-    started = time.perf_counter()
-    due_count = populate(db_path, args.applications, args.per_application, now)
-    print(
-        f"populated {args.applications:,} applications, {args.applications * args.per_application:,} follow-ups "
-        f"({due_count:,} due) in {time.perf_counter() - started:.1f}s"
-    )
+    if reuse:
+        with sqlite3.connect(db_path) as con:
+            due_count = con.execute(
+                "SELECT count(*) FROM core_followup WHERE status IN ('planned', 'approved') AND due <= ?",
+                (now.isoformat(sep=" "),),
+            ).fetchone()[0]
+        print(f"reusing {home} ({due_count:,} due)")
+    else:
+        started = time.perf_counter()
+        due_count = populate(db_path, args.applications, args.per_application, now)
+        print(
+            f"populated {args.applications:,} applications, {args.applications * args.per_application:,} "
+            f"follow-ups ({due_count:,} due) in {time.perf_counter() - started:.1f}s in {home}"
+        )
 
     # 1. ORM vs raw sqlite3, same SQL, same file.
-    qs = services.due_follow_ups(owner, now)
+    qs = FollowUp.objects.filter(owner=owner, status__in=FollowUp.OPEN, due__lte=now)
+    qs = qs.order_by("due", "id").values(*queries.ROW_FIELDS)
     sql, params = qs.query.sql_with_params()
+    sql = sql.replace("%s", "?")  # what Django's sqlite backend does before executing
     list(qs)  # warm the connection and the page cache
-    orm = median_time(lambda: list(services.due_follow_ups(owner, now)), args.runs)
+    orm = median_time(lambda: queries.due_rows(owner, now), args.runs)
     raw_con = sqlite3.connect(db_path)
     raw_params = [p.isoformat(sep=" ") if isinstance(p, datetime) else p for p in params]
     raw_con.execute(sql, raw_params).fetchall()

@@ -81,7 +81,7 @@ def owner_scope() -> Iterator[AbstractBaseUser]:
     """Set up Django, yield the local user, and turn service errors into exit code 2."""
     setup()
     from followup.core.errors import InvalidInput, NotFound
-    from followup.core.services import get_local_user
+    from followup.core.queries import get_local_user
 
     try:
         yield get_local_user()
@@ -99,15 +99,22 @@ def _console() -> Any:
     return Console()
 
 
-def _local(fu: FollowUp) -> str:
-    from followup.planner.calendar import zone
+def _local(due: datetime, tz: str) -> str:
+    from followup.core.queries import zone
 
-    local = fu.due.astimezone(zone(fu.due_tz))
+    local = due.astimezone(zone(tz))
     year = "" if local.year == datetime.now().year else f" {local.year}"
     return local.strftime(f"%a %d %b{year} %H:%M ") + (local.tzname() or "")
 
 
-def print_follow_ups(follow_ups: list[FollowUp], title: str) -> None:
+def rows_of(follow_ups: list[FollowUp]) -> list[dict[str, Any]]:
+    from followup.core.queries import follow_up_row
+
+    return [follow_up_row(fu) for fu in follow_ups]
+
+
+def print_follow_ups(rows: list[dict[str, Any]], title: str) -> None:
+    """A table of follow-up rows (the dicts of `followup.core.queries`)."""
     from rich.table import Table
 
     console = _console()
@@ -120,12 +127,14 @@ def print_follow_ups(follow_ups: list[FollowUp], title: str) -> None:
     if wide:
         table.add_column("status", no_wrap=True)
     table.add_column("why", ratio=3)
-    for fu in follow_ups:
-        what = fu.kind.replace("_", "-") + ("" if fu.channel == "email" else f" ({fu.channel})")
-        row = [str(fu.pk), _local(fu), what, fu.recipient.name if fu.recipient else "—"]
+    for row in rows:
+        what = row["kind"].replace("_", "-")
+        if row["channel"] != "email":
+            what += f" ({row['channel']})"
+        cells = [str(row["id"]), _local(row["due"], row["due_tz"]), what, row["recipient__name"] or "—"]
         if wide:
-            row.append(fu.status)
-        table.add_row(*row, fu.reason)
+            cells.append(row["status"])
+        table.add_row(*cells, row["reason"])
     console.print(table)
 
 
@@ -206,7 +215,7 @@ def interview_add(
             f"Recorded interview {recorded.interview.pk} for application {recorded.application.pk} "
             f"({recorded.application.role_title} at {recorded.application.company.name})."
         )
-        print_follow_ups(recorded.follow_ups, "The plan")
+        print_follow_ups(rows_of(recorded.follow_ups), "The plan")
 
 
 @app.command("plan")
@@ -220,15 +229,15 @@ def plan(interview_id: str = typer.Argument(..., help="Interview id."), as_json:
         if as_json:
             print_json([services.follow_up_json(fu) for fu in follow_ups])
         else:
-            print_follow_ups(follow_ups, f"Plan for {interview.application}")
+            print_follow_ups(rows_of(follow_ups), f"Plan for {interview.application}")
 
 
 def _parse_until(until: str | None, tz: str) -> datetime | None:
     from datetime import date, timedelta
 
-    from followup.core.services import end_of_day
+    from followup.core.queries import end_of_day
 
-    from followup.planner.calendar import zone
+    from followup.core.queries import zone
 
     text = (until or "all").strip().lower()
     if text == "all":
@@ -255,16 +264,16 @@ def due(
 ) -> None:
     """List open follow-ups due by the end of today (or --until), overdue first."""
     with owner_scope() as owner:
-        from followup.core import services
+        from followup.core import queries
 
-        profile = services.get_profile(owner)
-        follow_ups = list(services.due_follow_ups(owner, _parse_until(until, profile.time_zone)))
+        profile = queries.get_profile(owner)
+        rows = queries.due_rows(owner, _parse_until(until, profile.time_zone))
         if as_json:
-            print_json([services.follow_up_json(fu) for fu in follow_ups])
-        elif not follow_ups:
+            print_json([queries.row_json(row) for row in rows])
+        elif not rows:
             typer.echo("Nothing due. Record an interview with `followup interview add`.")
         else:
-            print_follow_ups(follow_ups, "Due")
+            print_follow_ups(rows, "Due")
 
 
 @app.command("list")
@@ -329,7 +338,7 @@ def show(application_id: str = typer.Argument(..., help="Application id."), as_j
         for e in events:
             console.print(f"  {e.at:%Y-%m-%d %H:%M}  {e.message}", markup=False, highlight=False)
         if open_follow_ups:
-            print_follow_ups(open_follow_ups, "Open follow-ups")
+            print_follow_ups(rows_of(open_follow_ups), "Open follow-ups")
 
 
 @app.command("draft")
@@ -414,7 +423,7 @@ def outcome(
         else:
             typer.echo(f"Application {application_id}: {result}.")
             if follow_ups:
-                print_follow_ups(follow_ups, "Open follow-ups")
+                print_follow_ups(rows_of(follow_ups), "Open follow-ups")
 
 
 @app.command("export")

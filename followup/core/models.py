@@ -59,6 +59,9 @@ class MessageTemplate(Owned):
             models.UniqueConstraint(fields=["owner", "kind"], name="one_template_per_kind")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} template"
+
 
 class Company(Owned):
     name = models.CharField(max_length=200)
@@ -171,6 +174,9 @@ class Interview(Owned):
     class Meta:
         ordering = ["start", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.round_name or 'Interview'} on {self.start:%Y-%m-%d}"
+
     def unasked_list(self) -> list[str]:
         return [line.strip() for line in self.unasked_questions.splitlines() if line.strip()]
 
@@ -246,6 +252,9 @@ class FollowUp(Owned):
             models.Index(fields=["message_id"], name="followup_message_id"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} due {self.due:%Y-%m-%d %H:%M}"
+
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
@@ -284,3 +293,6 @@ class Event(Owned):
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["application", "at"])]
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,262 +1,161 @@
-"""Read-side queries for the web pages. Every function takes the owner first and filters by it.
+"""Owner look-ups and listings that must start fast (`followup due` runs often).
 
-Each page runs a fixed number of queries whatever the number of applications: lists are bounded
-(`limit`), counts are one aggregate, and rows carry their related objects (select_related).
+Imports only the models: no planner, no drafting, no template engine.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+import os
+from datetime import date, datetime, time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
-from django.db.models.functions import RowNumber
-from django.utils import timezone
 
-from followup.core.models import Application, Company, Contact, Event, FollowUp, Interview
-from followup.planner.calendar import zone
+from followup.core.models import FollowUp, Profile
 
-TODAY_SECTIONS = ("overdue", "today", "week")
-SECTION_TITLES = {"overdue": "Overdue", "today": "Due today", "week": "This week"}
+LOCAL_USERNAME = "local"
 
 
-def open_follow_ups(owner: AbstractBaseUser) -> QuerySet[FollowUp]:
-    return (
-        FollowUp.objects.filter(owner=owner, status__in=FollowUp.OPEN)
-        .select_related("application__company", "recipient")
-        .order_by("due", "id")
-    )
+@lru_cache(maxsize=256)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
-@dataclass
-class DayBounds:
-    today: date
-    start: datetime  # 00:00 today, the user's zone
-    tomorrow: datetime
-    week_end: datetime  # 00:00 eight days from now: "this week" is the next seven days
-
-    def section_filter(self, section: str) -> Q:
-        if section == "overdue":
-            return Q(due__lt=self.start)
-        if section == "today":
-            return Q(due__gte=self.start, due__lt=self.tomorrow)
-        if section == "week":
-            return Q(due__gte=self.tomorrow, due__lt=self.week_end)
-        raise ValueError(section)
+def get_local_user() -> AbstractBaseUser:
+    """The single user of a local install, created on first use with sensible defaults."""
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(username=LOCAL_USERNAME)
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    get_profile(user)
+    return user
 
 
-def day_bounds(tz: str, now: datetime | None = None) -> DayBounds:
-    local_zone = zone(tz)
-    now = (now or timezone.now()).astimezone(local_zone)
-    today = now.date()
-
-    def midnight(d: date) -> datetime:
-        return datetime.combine(d, time.min, tzinfo=local_zone)
-
-    return DayBounds(
-        today=today,
-        start=midnight(today),
-        tomorrow=midnight(today + timedelta(days=1)),
-        week_end=midnight(today + timedelta(days=8)),
-    )
+def get_profile(owner: AbstractBaseUser) -> Profile:
+    try:
+        return owner.followup_profile  # type: ignore[attr-defined,no-any-return]
+    except Profile.DoesNotExist:
+        tz = guess_local_zone()
+        profile, _ = Profile.objects.get_or_create(
+            user=owner,
+            defaults={"time_zone": tz, "country": country_for_zone(tz) or "US"},
+        )
+        return profile
 
 
-@dataclass
-class Section:
-    key: str
-    title: str
-    rows: list[FollowUp]
-    count: int
-
-    @property
-    def more(self) -> int:
-        return max(0, self.count - len(self.rows))
-
-
-@dataclass
-class TodayPage:
-    bounds: DayBounds
-    sections: list[Section]
-    next_up: FollowUp | None = None
-    has_applications: bool = False
-
-    @property
-    def total(self) -> int:
-        return sum(s.count for s in self.sections)
-
-
-def today_page(
-    owner: AbstractBaseUser, tz: str, *, now: datetime | None = None, limit: int = 50
-) -> TodayPage:
-    """Overdue, due today and this week: one count query, one bounded query per section."""
-    bounds = day_bounds(tz, now)
-    base = open_follow_ups(owner)
-    counts = FollowUp.objects.filter(owner=owner, status__in=FollowUp.OPEN).aggregate(
-        **{key: Count("id", filter=bounds.section_filter(key)) for key in TODAY_SECTIONS},
-        later=Count("id", filter=Q(due__gte=bounds.week_end)),
-    )
-    sections = []
-    for key in TODAY_SECTIONS:
-        rows = list(base.filter(bounds.section_filter(key))[:limit]) if counts[key] else []
-        sections.append(Section(key, SECTION_TITLES[key], rows, counts[key]))
-    page = TodayPage(bounds=bounds, sections=sections)
-    if not page.total:
-        if counts["later"]:
-            page.next_up = base.filter(due__gte=bounds.week_end).first()
-            page.has_applications = True
-        else:
-            page.has_applications = Application.objects.filter(owner=owner).exists()
-    return page
+def guess_local_zone() -> str:
+    """The machine's IANA zone (TZ, /etc/timezone, /etc/localtime), else UTC."""
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    try:
+        candidates.append(Path("/etc/timezone").read_text().strip())
+    except OSError:
+        pass
+    try:
+        target = os.readlink("/etc/localtime")
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    except OSError:
+        pass
+    for name in candidates:
+        if name:
+            try:
+                zone(name)
+                return name
+            except (ValueError, OSError):
+                continue
+    return "UTC"
 
 
-def section_queryset(owner: AbstractBaseUser, tz: str, section: str) -> QuerySet[FollowUp]:
-    return open_follow_ups(owner).filter(day_bounds(tz).section_filter(section))
+@lru_cache(maxsize=1)
+def _zone_countries() -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    try:
+        for line in Path("/usr/share/zoneinfo/zone.tab").read_text().splitlines():
+            if line and not line.startswith("#"):
+                cols = line.split("\t")
+                if len(cols) >= 3:
+                    mapping[cols[2]] = cols[0]
+    except OSError:
+        pass
+    return mapping
 
 
-# ---------------------------------------------------------------------------------------------
-# Pipeline
+def country_for_zone(tz: str) -> str | None:
+    return _zone_countries().get(tz)
 
-PIPELINE_ORDER = (
-    Application.Status.APPLIED,
-    Application.Status.INTERVIEWING,
-    Application.Status.OFFER,
-    Application.Status.ACCEPTED,
-    Application.Status.REJECTED,
-    Application.Status.NO_RESPONSE,
-    Application.Status.WITHDRAWN,
+
+def end_of_day(d: date, tz: str) -> datetime:
+    return datetime.combine(d, time(23, 59, 59), tzinfo=zone(tz))
+
+
+# The columns a follow-up listing needs. Rows come back as dicts (`.values()`), not model
+# instances: building 10,000 instances costs five times the query itself.
+ROW_FIELDS = (
+    "id",
+    "application_id",
+    "interview_id",
+    "kind",
+    "due",
+    "due_tz",
+    "channel",
+    "status",
+    "reason",
+    "subject",
+    "body",
+    "recipient__name",
+    "recipient__email",
 )
 
 
-@dataclass
-class Column:
-    status: str
-    title: str
-    count: int
-    cards: list[Application] = field(default_factory=list)
-
-    @property
-    def more(self) -> int:
-        return max(0, self.count - len(self.cards))
+def due_rows(owner: AbstractBaseUser, until: datetime | None = None) -> list[dict[str, Any]]:
+    """Open follow-ups (planned or approved) due by `until` (all when None), earliest first."""
+    qs = FollowUp.objects.filter(owner=owner, status__in=FollowUp.OPEN)
+    if until is not None:
+        qs = qs.filter(due__lte=until)
+    return list(qs.order_by("due", "id").values(*ROW_FIELDS))
 
 
-def _next_due_subquery() -> Subquery:
-    return Subquery(
-        FollowUp.objects.filter(application=OuterRef("pk"), status__in=FollowUp.OPEN)
-        .order_by("due")
-        .values("due")[:1]
-    )
+def follow_up_row(fu: FollowUp) -> dict[str, Any]:
+    """The same row shape as `due_rows`, from a model instance."""
+    recipient = fu.recipient
+    return {
+        "id": fu.pk,
+        "application_id": fu.application_id,
+        "interview_id": fu.interview_id,
+        "kind": fu.kind,
+        "due": fu.due,
+        "due_tz": fu.due_tz,
+        "channel": fu.channel,
+        "status": fu.status,
+        "reason": fu.reason,
+        "subject": fu.subject,
+        "body": fu.body,
+        "recipient__name": recipient.name if recipient else None,
+        "recipient__email": recipient.email if recipient else None,
+    }
 
 
-def _next_due_tz_subquery() -> Subquery:
-    return Subquery(
-        FollowUp.objects.filter(application=OuterRef("pk"), status__in=FollowUp.OPEN)
-        .order_by("due")
-        .values("due_tz")[:1]
-    )
-
-
-def pipeline(owner: AbstractBaseUser, per_column: int = 30) -> list[Column]:
-    """Applications by status, the most recently active first: two queries in all."""
-    counts = dict(
-        Application.objects.filter(owner=owner)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-    ranked = (
-        Application.objects.filter(owner=owner)
-        .select_related("company")
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("status")],
-                order_by=[F("updated_at").desc(), F("id").desc()],
-            ),
-            next_due=_next_due_subquery(),
-            next_due_tz=_next_due_tz_subquery(),
-        )
-        .filter(rank__lte=per_column)
-        .order_by("status", "rank")
-    )
-    columns = {s: Column(s, Application.Status(s).label, counts.get(s, 0)) for s in PIPELINE_ORDER}
-    for application in ranked:
-        columns[application.status].cards.append(application)
-    return list(columns.values())
-
-
-def applications_with_status(owner: AbstractBaseUser, status: str) -> QuerySet[Application]:
-    return (
-        Application.objects.filter(owner=owner, status=status)
-        .select_related("company")
-        .annotate(next_due=_next_due_subquery(), next_due_tz=_next_due_tz_subquery())
-        .order_by("-updated_at", "-id")
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# One application
-
-
-@dataclass
-class ApplicationPage:
-    application: Application
-    interviews: list[Interview]
-    plan: list[FollowUp]  # open follow-ups, by due
-    history: list[FollowUp]  # sent, done, skipped, failed
-    events: list[Event]
-    contacts: list[Contact]
-
-
-def application_page(owner: AbstractBaseUser, application: Application) -> ApplicationPage:
-    interviews = list(
-        Interview.objects.filter(owner=owner, application=application)
-        .prefetch_related(Prefetch("interviewers", queryset=Contact.objects.order_by("name", "id")))
-        .order_by("start", "id")
-    )
-    follow_ups = list(
-        FollowUp.objects.filter(owner=owner, application=application)
-        .exclude(status=FollowUp.Status.CANCELLED)
-        .select_related("recipient")
-        .order_by("due", "id")
-    )
-    for fu in follow_ups:  # the page shows these; spare a query per row
-        fu.application = application
-    events = list(Event.objects.filter(owner=owner, application=application).order_by("-at", "-id"))
-    contacts: dict[int, Contact] = {}
-    if application.recruiter is not None:
-        contacts[application.recruiter.pk] = application.recruiter
-    for interview in interviews:
-        for contact in interview.interviewers.all():
-            contacts.setdefault(contact.pk, contact)
-    return ApplicationPage(
-        application=application,
-        interviews=interviews,
-        plan=[fu for fu in follow_ups if fu.status in FollowUp.OPEN],
-        history=[fu for fu in follow_ups if fu.status not in FollowUp.OPEN],
-        events=events,
-        contacts=list(contacts.values()),
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Autocomplete
-
-
-def company_suggestions(owner: AbstractBaseUser, query: str, limit: int = 10) -> list[Company]:
-    query = (query or "").strip()
-    qs = Company.objects.filter(owner=owner)
-    if query:
-        qs = qs.filter(name__icontains=query)
-    return list(qs.order_by("name", "id")[:limit])
-
-
-def contact_suggestions(owner: AbstractBaseUser, query: str, limit: int = 10) -> list[Contact]:
-    query = (query or "").strip()
-    # Only the part after the last comma/"<" matters while someone types "Name <email>".
-    qs = Contact.objects.filter(owner=owner).select_related("company")
-    if query:
-        term = query.split("<", 1)[0].strip() or query.strip("<> ")
-        qs = qs.filter(Q(name__icontains=term) | Q(email__icontains=term))
-    return list(qs.order_by("name", "id")[:limit])
+def row_json(row: dict[str, Any]) -> dict[str, Any]:
+    """JSON of a follow-up (stable keys): due in ISO 8601 with the recipient zone's offset."""
+    name, email = row["recipient__name"], row["recipient__email"]
+    recipient = (f"{name} <{email}>" if email else name) if name else None
+    data: dict[str, Any] = {
+        "id": row["id"],
+        "application_id": row["application_id"],
+        "interview_id": row["interview_id"],
+        "kind": row["kind"],
+        "due": row["due"].astimezone(zone(row["due_tz"])).isoformat(),
+        "recipient": recipient,
+        "channel": row["channel"],
+        "status": row["status"],
+        "reason": row["reason"],
+    }
+    if row["subject"] or row["body"]:
+        data["subject"] = row["subject"]
+        data["body"] = row["body"]
+    return data

@@ -9,12 +9,9 @@ import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from functools import lru_cache
-from pathlib import Path
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max, QuerySet
@@ -32,6 +29,16 @@ from followup.core.models import (
     MessageTemplate,
     Profile,
 )
+from followup.core.queries import (
+    LOCAL_USERNAME,
+    country_for_zone,
+    end_of_day,
+    follow_up_row,
+    get_local_user,
+    get_profile,
+    guess_local_zone,
+    row_json,
+)
 from followup.lib.addresses import BadAddress, check_email, has_line_break, parse_person
 from followup.planner import (
     BusinessCalendar,
@@ -43,78 +50,15 @@ from followup.planner import (
 from followup.planner import types as p
 from followup.planner.calendar import UnknownCountry, UnknownZone, validate_country, zone
 
-User = get_user_model()
-LOCAL_USERNAME = "local"
-
-# ---------------------------------------------------------------------------------------------
-# Owner and profile
-
-
-def get_local_user() -> AbstractBaseUser:
-    """The single user of a local install, created on first use with sensible defaults."""
-    user, created = User.objects.get_or_create(username=LOCAL_USERNAME)
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    get_profile(user)
-    return user
-
-
-def get_profile(owner: AbstractBaseUser) -> Profile:
-    try:
-        return owner.followup_profile  # type: ignore[attr-defined,no-any-return]
-    except Profile.DoesNotExist:
-        tz = guess_local_zone()
-        profile, _ = Profile.objects.get_or_create(
-            user=owner,
-            defaults={"time_zone": tz, "country": country_for_zone(tz) or "US"},
-        )
-        return profile
-
-
-def guess_local_zone() -> str:
-    """The machine's IANA zone (TZ, /etc/timezone, /etc/localtime), else UTC."""
-    import os
-
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
-    try:
-        candidates.append(Path("/etc/timezone").read_text().strip())
-    except OSError:
-        pass
-    try:
-        target = os.readlink("/etc/localtime")
-        if "zoneinfo/" in target:
-            candidates.append(target.split("zoneinfo/", 1)[1])
-    except OSError:
-        pass
-    for name in candidates:
-        if name:
-            try:
-                zone(name)
-                return name
-            except UnknownZone:
-                continue
-    return "UTC"
-
-
-@lru_cache(maxsize=1)
-def _zone_countries() -> dict[str, str]:
-    mapping: dict[str, str] = {}
-    for path in (Path("/usr/share/zoneinfo/zone.tab"),):
-        try:
-            for line in path.read_text().splitlines():
-                if line and not line.startswith("#"):
-                    cols = line.split("\t")
-                    if len(cols) >= 3:
-                        mapping[cols[2]] = cols[0]
-        except OSError:
-            pass
-    return mapping
-
-
-def country_for_zone(tz: str) -> str | None:
-    return _zone_countries().get(tz)
-
+# Re-exported: callers use services.get_local_user() etc.
+__all__ = [
+    "LOCAL_USERNAME",
+    "country_for_zone",
+    "end_of_day",
+    "get_local_user",
+    "get_profile",
+    "guess_local_zone",
+]
 
 # ---------------------------------------------------------------------------------------------
 # Owner-scoped getters: another user's id is indistinguishable from a missing one.
@@ -936,30 +880,10 @@ def due_follow_ups(owner: AbstractBaseUser, until: datetime | None = None) -> Qu
     return qs
 
 
-def end_of_day(d: date, tz: str) -> datetime:
-    return datetime.combine(d, time(23, 59, 59), tzinfo=zone(tz))
-
-
 def follow_up_json(fu: FollowUp, warnings: Sequence[drafting.DraftWarning] | None = None) -> dict[str, object]:
-    recipient = None
-    if fu.recipient is not None:
-        recipient = f"{fu.recipient.name} <{fu.recipient.email}>" if fu.recipient.email else fu.recipient.name
-    data: dict[str, object] = {
-        "id": fu.pk,
-        "application_id": fu.application_id,
-        "interview_id": fu.interview_id,
-        "kind": fu.kind,
-        "due": fu.due.astimezone(zone(fu.due_tz)).isoformat(),
-        "recipient": recipient,
-        "channel": fu.channel,
-        "status": fu.status,
-        "reason": fu.reason,
-    }
-    if fu.subject or fu.body:
-        data["subject"] = fu.subject
-        data["body"] = fu.body
-        if warnings is not None:
-            data["warnings"] = [{"code": w.code, "message": w.message} for w in warnings]
+    data = row_json(follow_up_row(fu))
+    if warnings is not None and "subject" in data:
+        data["warnings"] = [{"code": w.code, "message": w.message} for w in warnings]
     return data
 
 

@@ -15,14 +15,16 @@ def test_sqlite_runs_in_wal_with_immediate_transactions_and_a_busy_timeout(db):
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
 
 
-def test_a_write_transaction_takes_the_write_lock_at_begin(transactional_db, tmp_path):
-    """IMMEDIATE: a second writer waits at BEGIN instead of failing mid-transaction."""
+def test_a_transaction_takes_the_write_lock_at_begin(transactional_db):
+    """IMMEDIATE: transactions begin with BEGIN IMMEDIATE, so a second writer queues behind the
+    first (busy timeout) instead of failing with "database is locked" half-way through."""
     if connection.vendor != "sqlite":
         return
     import sqlite3
 
     from django.db import transaction
 
+    assert connection.transaction_mode == "IMMEDIATE"
     with transaction.atomic():
         # Another connection to the same file cannot start writing while we hold the lock.
         other = sqlite3.connect(connection.settings_dict["NAME"], timeout=0)
