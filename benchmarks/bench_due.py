@@ -50,12 +50,18 @@ def populate(db_path: Path, applications: int, per_application: int, now: dateti
     con.executemany(
         "INSERT INTO core_contact (id, owner_id, company_id, name, email, phone, title, linkedin_url, time_zone, notes) "
         "VALUES (?, ?, ?, ?, ?, '', '', '', '', '')",
-        [(i, owner_id, (i % companies) + 1, f"Contact {i}", f"c{i}@example.com") for i in range(1, applications + 1)],
+        [
+            (i, owner_id, (i % companies) + 1, f"Contact {i}", f"c{i}@example.com")
+            for i in range(1, applications + 1)
+        ],
     )
     con.executemany(
         "INSERT INTO core_application (id, owner_id, company_id, role_title, job_url, role_type, status, keep_warm, "
         "recruiter_id, profile, created_at, updated_at) VALUES (?, ?, ?, ?, '', 'standard', 'interviewing', 1, ?, '', ?, ?)",
-        [(i, owner_id, (i % companies) + 1, f"Role {i}", i, stamp, stamp) for i in range(1, applications + 1)],
+        [
+            (i, owner_id, (i % companies) + 1, f"Role {i}", i, stamp, stamp)
+            for i in range(1, applications + 1)
+        ],
     )
     due_count = 0
     rows = []
@@ -71,10 +77,26 @@ def populate(db_path: Path, applications: int, per_application: int, now: dateti
             elif roll < 0.40:
                 status, due = "planned", now + timedelta(days=rng.randint(2, 180))
             else:
-                status, due = rng.choice(["sent", "done", "cancelled", "skipped"]), now - timedelta(days=rng.randint(1, 300))
+                status, due = (
+                    rng.choice(["sent", "done", "cancelled", "skipped"]),
+                    now - timedelta(days=rng.randint(1, 300)),
+                )
             rows.append(
-                (fid, owner_id, app_id, f"{kinds[k % len(kinds)]}:{k}", kinds[k % len(kinds)], app_id, due.isoformat(sep=" "),
-                 status, f"Reason {fid}", f"Subject {fid}", f"Body of follow-up {fid}.", stamp, stamp)
+                (
+                    fid,
+                    owner_id,
+                    app_id,
+                    f"{kinds[k % len(kinds)]}:{k}",
+                    kinds[k % len(kinds)],
+                    app_id,
+                    due.isoformat(sep=" "),
+                    status,
+                    f"Reason {fid}",
+                    f"Subject {fid}",
+                    f"Body of follow-up {fid}.",
+                    stamp,
+                    stamp,
+                )
             )
         if len(rows) >= 50_000:
             insert_follow_ups(con, rows)
@@ -89,7 +111,7 @@ def populate(db_path: Path, applications: int, per_application: int, now: dateti
 def insert_follow_ups(con: sqlite3.Connection, rows: list[tuple]) -> None:
     con.executemany(
         "INSERT INTO core_followup (id, owner_id, application_id, slot, kind, recipient_id, due, due_tz, status, reason, "
-        "subject, body, edited, message_id, attempts, last_error, in_reply_to, \"references\", created_at, updated_at, channel) "
+        'subject, body, edited, message_id, attempts, last_error, in_reply_to, "references", created_at, updated_at, channel) '
         "VALUES (?, ?, ?, ?, ?, ?, ?, 'Africa/Nairobi', ?, ?, ?, ?, 0, '', 0, '', '', '', ?, ?, 'email')",
         rows,
     )
@@ -100,12 +122,19 @@ def main() -> None:
     parser.add_argument("--applications", type=int, default=100_000)
     parser.add_argument("--per-application", type=int, default=10)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--home", type=Path, help="Reuse a home populated by an earlier run (skips populating).")
+    parser.add_argument(
+        "--home", type=Path, help="Reuse a home populated by an earlier run (skips populating)."
+    )
     args = parser.parse_args()
 
     home = args.home or Path(tempfile.mkdtemp(prefix="followup-bench-due-"))
     reuse = args.home is not None and (home / "followup.sqlite3").exists()
-    env = {**os.environ, "FOLLOWUP_HOME": str(home), "DATABASE_URL": "", "DJANGO_SETTINGS_MODULE": "followup.settings"}
+    env = {
+        **os.environ,
+        "FOLLOWUP_HOME": str(home),
+        "DATABASE_URL": "",
+        "DJANGO_SETTINGS_MODULE": "followup.settings",
+    }
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import django
@@ -150,7 +179,9 @@ def main() -> None:
     raw = median_time(lambda: raw_con.execute(sql, raw_params).fetchall(), args.runs)
     rows = len(raw_con.execute(sql, raw_params).fetchall())
     assert rows == due_count, (rows, due_count)
-    print(f"due query, {rows:,} rows: ORM {orm * 1000:.1f} ms, raw sqlite3 {raw * 1000:.1f} ms, ratio {orm / raw:.2f}x (target <= 3x)")
+    print(
+        f"due query, {rows:,} rows: ORM {orm * 1000:.1f} ms, raw sqlite3 {raw * 1000:.1f} ms, ratio {orm / raw:.2f}x (target <= 3x)"
+    )
 
     # 2. A whole `followup due --json` process vs bare django.setup().
     python = sys.executable
@@ -159,8 +190,13 @@ def main() -> None:
     subprocess.run(due_cmd, env=env, check=True, capture_output=True, cwd=ROOT)
     out = subprocess.run(due_cmd, env=env, check=True, capture_output=True, cwd=ROOT).stdout
     assert out.count(b'"kind"') == due_count
-    t_bare = median_time(lambda: subprocess.run(bare, env=env, check=True, capture_output=True, cwd=ROOT), args.runs)
-    t_due = median_time(lambda: subprocess.run(due_cmd, env=env, check=True, capture_output=True, cwd=ROOT), args.runs)
+    t_bare = median_time(
+        lambda: subprocess.run(bare, env=env, check=True, capture_output=True, cwd=ROOT), args.runs
+    )
+    t_due = median_time(
+        lambda: subprocess.run(due_cmd, env=env, check=True, capture_output=True, cwd=ROOT),
+        args.runs,
+    )
     print(
         f"process: followup due --json {t_due * 1000:.0f} ms, bare django.setup() {t_bare * 1000:.0f} ms, "
         f"ratio {t_due / t_bare:.2f}x (target <= 2x)"

@@ -131,7 +131,12 @@ def print_follow_ups(rows: list[dict[str, Any]], title: str) -> None:
         what = row["kind"].replace("_", "-")
         if row["channel"] != "email":
             what += f" ({row['channel']})"
-        cells = [str(row["id"]), _local(row["due"], row["due_tz"]), what, row["recipient__name"] or "—"]
+        cells = [
+            str(row["id"]),
+            _local(row["due"], row["due_tz"]),
+            what,
+            row["recipient__name"] or "—",
+        ]
         if wide:
             cells.append(row["status"])
         table.add_row(*cells, row["reason"])
@@ -145,7 +150,9 @@ def print_follow_ups(rows: list[dict[str, Any]], title: str) -> None:
 def interview_add(
     company: str = typer.Option(None, help="Company name, e.g. 'Acme Ltd'."),
     role: str = typer.Option(None, help="Role title, e.g. 'Sales Executive'."),
-    role_type: str = typer.Option("standard", help="standard, sales, engineering, management or other."),
+    role_type: str = typer.Option(
+        "standard", help="standard, sales, engineering, management or other."
+    ),
     start: str = typer.Option(None, help="Start, local time: '2026-12-09 14:00'."),
     end: str = typer.Option(None, help="End, local time (or use --duration)."),
     duration: int = typer.Option(None, help="Length in minutes (default 60)."),
@@ -157,9 +164,15 @@ def interview_add(
     recruiter: str = typer.Option(None, help="'Name <email>' of the recruiter or coordinator."),
     notes: str = typer.Option(None, help="What was discussed."),
     unasked: list[str] = typer.Option([], help="A question you did not get to ask; repeatable."),
-    promised: str = typer.Option(None, help="What they promised, e.g. 'we'll get back to you by Friday'."),
-    commitment: list[str] = typer.Option([], help="What you promised, e.g. 'send my portfolio by Tuesday'."),
-    check_website: bool = typer.Option(False, "--check-website", help="They asked you to check their website."),
+    promised: str = typer.Option(
+        None, help="What they promised, e.g. 'we'll get back to you by Friday'."
+    ),
+    commitment: list[str] = typer.Option(
+        [], help="What you promised, e.g. 'send my portfolio by Tuesday'."
+    ),
+    check_website: bool = typer.Option(
+        False, "--check-website", help="They asked you to check their website."
+    ),
     round_name: str = typer.Option(None, "--round", help="Round name, e.g. 'Panel'."),
     format: str = typer.Option("video", help="phone, video or onsite."),
     application: int = typer.Option(None, help="Add a further round to this application id."),
@@ -175,7 +188,9 @@ def interview_add(
         if not start:
             start = typer.prompt("Start (YYYY-MM-DD HH:MM, local time)")
         if promised is None:
-            promised = typer.prompt("What did they promise? (blank if nothing)", default="", show_default=False)
+            promised = typer.prompt(
+                "What did they promise? (blank if nothing)", default="", show_default=False
+            )
     with owner_scope() as owner:
         from followup.core import services
 
@@ -219,7 +234,9 @@ def interview_add(
 
 
 @app.command("plan")
-def plan(interview_id: str = typer.Argument(..., help="Interview id."), as_json: bool = JSON_OPTION) -> None:
+def plan(
+    interview_id: str = typer.Argument(..., help="Interview id."), as_json: bool = JSON_OPTION
+) -> None:
     """Re-plan an interview's application and print its open follow-ups."""
     with owner_scope() as owner:
         from followup.core import services
@@ -235,9 +252,7 @@ def plan(interview_id: str = typer.Argument(..., help="Interview id."), as_json:
 def _parse_until(until: str | None, tz: str) -> datetime | None:
     from datetime import date, timedelta
 
-    from followup.core.queries import end_of_day
-
-    from followup.core.queries import zone
+    from followup.core.queries import end_of_day, zone
 
     text = (until or "all").strip().lower()
     if text == "all":
@@ -309,16 +324,16 @@ def list_applications(as_json: bool = JSON_OPTION) -> None:
 
 
 @app.command("show")
-def show(application_id: str = typer.Argument(..., help="Application id."), as_json: bool = JSON_OPTION) -> None:
+def show(
+    application_id: str = typer.Argument(..., help="Application id."), as_json: bool = JSON_OPTION
+) -> None:
     """Show an application's timeline and open follow-ups."""
     with owner_scope() as owner:
         from followup.core import services
 
         application = services.get_application(owner, application_id)
         events = list(services.timeline(owner, application))
-        open_follow_ups = list(
-            services.due_follow_ups(owner).filter(application=application)
-        )
+        open_follow_ups = list(services.due_follow_ups(owner).filter(application=application))
         if as_json:
             print_json(
                 {
@@ -327,14 +342,17 @@ def show(application_id: str = typer.Argument(..., help="Application id."), as_j
                     "role": application.role_title,
                     "status": application.status,
                     "timeline": [
-                        {"at": e.at.isoformat(), "kind": e.kind, "message": e.message} for e in events
+                        {"at": e.at.isoformat(), "kind": e.kind, "message": e.message}
+                        for e in events
                     ],
                     "follow_ups": [services.follow_up_json(fu) for fu in open_follow_ups],
                 }
             )
             return
         console = _console()
-        console.print(f"[bold]{application.role_title}[/bold] at {application.company.name} — {application.get_status_display()}")
+        console.print(
+            f"[bold]{application.role_title}[/bold] at {application.company.name} — {application.get_status_display()}"
+        )
         for e in events:
             console.print(f"  {e.at:%Y-%m-%d %H:%M}  {e.message}", markup=False, highlight=False)
         if open_follow_ups:
@@ -342,7 +360,9 @@ def show(application_id: str = typer.Argument(..., help="Application id."), as_j
 
 
 @app.command("draft")
-def draft(follow_up_id: str = typer.Argument(..., help="Follow-up id."), as_json: bool = JSON_OPTION) -> None:
+def draft(
+    follow_up_id: str = typer.Argument(..., help="Follow-up id."), as_json: bool = JSON_OPTION
+) -> None:
     """Print a follow-up's draft and the draft checker's warnings."""
     with owner_scope() as owner:
         from followup.core import services
@@ -360,7 +380,9 @@ def draft(follow_up_id: str = typer.Argument(..., help="Follow-up id."), as_json
             typer.echo(f"warning: {w.message}", err=True)
 
 
-def _act(action: Callable[[Any, str], FollowUp], follow_up_id: str, as_json: bool, verb: str) -> None:
+def _act(
+    action: Callable[[Any, str], FollowUp], follow_up_id: str, as_json: bool, verb: str
+) -> None:
     with owner_scope() as owner:
         from followup.core import services
 
@@ -372,7 +394,9 @@ def _act(action: Callable[[Any, str], FollowUp], follow_up_id: str, as_json: boo
 
 
 @app.command("done")
-def done(follow_up_id: str = typer.Argument(..., help="Follow-up id."), as_json: bool = JSON_OPTION) -> None:
+def done(
+    follow_up_id: str = typer.Argument(..., help="Follow-up id."), as_json: bool = JSON_OPTION
+) -> None:
     """Mark a follow-up done (you sent it yourself, or made the call)."""
     from followup.core import services
 
@@ -380,7 +404,9 @@ def done(follow_up_id: str = typer.Argument(..., help="Follow-up id."), as_json:
 
 
 @app.command("skip")
-def skip(follow_up_id: str = typer.Argument(..., help="Follow-up id."), as_json: bool = JSON_OPTION) -> None:
+def skip(
+    follow_up_id: str = typer.Argument(..., help="Follow-up id."), as_json: bool = JSON_OPTION
+) -> None:
     """Skip a follow-up: it will not be planned again."""
     from followup.core import services
 
@@ -388,7 +414,9 @@ def skip(follow_up_id: str = typer.Argument(..., help="Follow-up id."), as_json:
 
 
 @app.command("replied")
-def replied(follow_up_id: str = typer.Argument(..., help="Follow-up id."), as_json: bool = JSON_OPTION) -> None:
+def replied(
+    follow_up_id: str = typer.Argument(..., help="Follow-up id."), as_json: bool = JSON_OPTION
+) -> None:
     """Record that they replied (mail, call, meeting): the check-in ladder stops."""
     from followup.core import services
 
@@ -396,7 +424,9 @@ def replied(follow_up_id: str = typer.Argument(..., help="Follow-up id."), as_js
 
 
 @app.command("sent")
-def sent(follow_up_id: str = typer.Argument(..., help="Follow-up id."), as_json: bool = JSON_OPTION) -> None:
+def sent(
+    follow_up_id: str = typer.Argument(..., help="Follow-up id."), as_json: bool = JSON_OPTION
+) -> None:
     """Mark a follow-up sent (you sent it from your own mail app)."""
     from followup.core import services
 
@@ -407,7 +437,9 @@ def sent(follow_up_id: str = typer.Argument(..., help="Follow-up id."), as_json:
 def outcome(
     application_id: str = typer.Argument(..., help="Application id."),
     result: str = typer.Argument(..., help="rejected, offer, accepted, withdrawn or next-round."),
-    at: str = typer.Option(None, help="When it happened (YYYY-MM-DD HH:MM, your zone); default now."),
+    at: str = typer.Option(
+        None, help="When it happened (YYYY-MM-DD HH:MM, your zone); default now."
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Set an application's outcome and re-plan (a rejection plans a gracious reply)."""
@@ -429,7 +461,9 @@ def outcome(
 @app.command("export")
 def export(
     format: str = typer.Option("json", "--format", help="json or csv."),
-    output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+    output: Path = typer.Option(
+        None, "--output", "-o", help="Write to this file instead of standard output."
+    ),
 ) -> None:
     """Export all your data (import it elsewhere with `followup import`)."""
     if format not in ("json", "csv"):
@@ -446,7 +480,9 @@ def export(
 
 
 @app.command("import")
-def import_(file: Path = typer.Argument(..., help="A file written by `followup export` (json or csv).")) -> None:
+def import_(
+    file: Path = typer.Argument(..., help="A file written by `followup export` (json or csv)."),
+) -> None:
     """Import data exported by `followup export` into this home."""
     try:
         text = file.read_text(encoding="utf-8")
@@ -471,9 +507,13 @@ def demo() -> None:
 
 @app.command("serve")
 def serve(
-    host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback unless hosted mode)."),
+    host: str = typer.Option(
+        "127.0.0.1", help="Address to listen on (loopback unless hosted mode)."
+    ),
     port: int = typer.Option(8000, help="Port to listen on."),
-    open_browser: bool = typer.Option(False, "--open", help="Open the sign-in link in your browser."),
+    open_browser: bool = typer.Option(
+        False, "--open", help="Open the sign-in link in your browser."
+    ),
     no_worker: bool = typer.Option(False, "--no-worker", help="Do not run the background worker."),
 ) -> None:
     """Run the web app (waitress) and print a one-time sign-in link."""

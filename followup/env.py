@@ -55,7 +55,9 @@ def followup_home() -> Path:
     try:
         home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfigError(f"FOLLOWUP_HOME {str(home)!r} cannot be created: {exc.strerror}") from None
+        raise ConfigError(
+            f"FOLLOWUP_HOME {str(home)!r} cannot be created: {exc.strerror}"
+        ) from None
     return home
 
 
@@ -96,7 +98,9 @@ def database_config(url: str, home: Path) -> dict[str, object]:
             raise ConfigError("DATABASE_URL: write sqlite:////absolute/path.db")
         path = unquote(url[len("sqlite:///") :].split("?", 1)[0])
         if path in {"", ":memory:"}:
-            raise ConfigError("DATABASE_URL: sqlite needs a file path, e.g. sqlite:////abs/followup.db")
+            raise ConfigError(
+                "DATABASE_URL: sqlite needs a file path, e.g. sqlite:////abs/followup.db"
+            )
         return sqlite_config(Path(path).expanduser().absolute())
     if scheme in {"postgres", "postgresql", "pgsql"}:
         name = unquote(parts.path.lstrip("/"))
@@ -117,7 +121,9 @@ def database_config(url: str, home: Path) -> dict[str, object]:
             "CONN_HEALTH_CHECKS": True,
             "TEST": {"NAME": f"test_{name}"},
         }
-    raise ConfigError(f"DATABASE_URL: unsupported scheme {scheme!r} (use sqlite:/// or postgres://)")
+    raise ConfigError(
+        f"DATABASE_URL: unsupported scheme {scheme!r} (use sqlite:/// or postgres://)"
+    )
 
 
 def sqlite_config(path: Path) -> dict[str, object]:

@@ -41,7 +41,8 @@ def _at(day: date, hour: int, tz: str = NAIROBI) -> datetime:
 def create_demo(owner: AbstractBaseUser, today: date | None = None) -> str:
     if Application.objects.filter(owner=owner).exists():
         raise InvalidInput(
-            "home", "already has applications; the demo fills a fresh home (set FOLLOWUP_HOME to another folder)"
+            "home",
+            "already has applications; the demo fills a fresh home (set FOLLOWUP_HOME to another folder)",
         )
     today = today or timezone.now().astimezone(zone(NAIROBI)).date()
     kenya = BusinessCalendar("KE")
@@ -138,7 +139,12 @@ def create_demo(owner: AbstractBaseUser, today: date | None = None) -> str:
         for fu in jenga.follow_ups:
             if fu.kind == "thank_you":
                 services.mark_sent(owner, fu.pk, at=fu.due)
-        services.set_outcome(owner, jenga.application.pk, "rejected", at=_at(_business_days_before(kenya, today, 1), 16))
+        services.set_outcome(
+            owner,
+            jenga.application.pk,
+            "rejected",
+            at=_at(_business_days_before(kenya, today, 1), 16),
+        )
 
         # 4. A first round that went well, a reply, and a second round just done.
         baobab_first = _business_days_before(kenya, today, 10)
@@ -160,14 +166,21 @@ def create_demo(owner: AbstractBaseUser, today: date | None = None) -> str:
         for fu in baobab.follow_ups:
             if fu.kind == "thank_you":
                 services.mark_sent(owner, fu.pk, at=fu.due)
-                services.record_reply(owner, fu.pk, at=fu.due + timedelta(days=2), summary="invited to a second round")
+                services.record_reply(
+                    owner, fu.pk, at=fu.due + timedelta(days=2), summary="invited to a second round"
+                )
         services.record_interview(
             owner,
             services.InterviewInput(
                 company="Baobab Health",
                 role="Product Manager",
                 application_id=baobab.application.pk,
-                start=_at(today - timedelta(days=1) if today.weekday() != 0 else today - timedelta(days=3), 15),
+                start=_at(
+                    today - timedelta(days=1)
+                    if today.weekday() != 0
+                    else today - timedelta(days=3),
+                    15,
+                ),
                 duration_minutes=90,
                 tz=NAIROBI,
                 interviewers=[

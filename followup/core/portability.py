@@ -44,7 +44,13 @@ class Table:
 
 TABLES: tuple[Table, ...] = (
     Table("template", MessageTemplate, ("kind", "subject", "body"), {}, {}),
-    Table("company", Company, ("name", "website", "careers_url", "country", "time_zone", "created_at"), {}, {}),
+    Table(
+        "company",
+        Company,
+        ("name", "website", "careers_url", "country", "time_zone", "created_at"),
+        {},
+        {},
+    ),
     Table(
         "contact",
         Contact,
@@ -55,7 +61,17 @@ TABLES: tuple[Table, ...] = (
     Table(
         "application",
         Application,
-        ("role_title", "job_url", "role_type", "status", "keep_warm", "profile", "rejected_at", "no_response_at", "created_at"),
+        (
+            "role_title",
+            "job_url",
+            "role_type",
+            "status",
+            "keep_warm",
+            "profile",
+            "rejected_at",
+            "no_response_at",
+            "created_at",
+        ),
         {"company": "company", "recruiter": "contact"},
         {},
     ),
@@ -63,9 +79,22 @@ TABLES: tuple[Table, ...] = (
         "interview",
         Interview,
         (
-            "round_name", "format", "start", "end", "time_zone", "notes", "unasked_questions",
-            "promised_phrase", "promised_date", "commitments", "asked_to_check_website",
-            "confidence", "went_well", "to_improve", "cancelled", "created_at",
+            "round_name",
+            "format",
+            "start",
+            "end",
+            "time_zone",
+            "notes",
+            "unasked_questions",
+            "promised_phrase",
+            "promised_date",
+            "commitments",
+            "asked_to_check_website",
+            "confidence",
+            "went_well",
+            "to_improve",
+            "cancelled",
+            "created_at",
         ),
         {"application": "application"},
         {"interviewers": "contact"},
@@ -74,17 +103,43 @@ TABLES: tuple[Table, ...] = (
         "follow_up",
         FollowUp,
         (
-            "slot", "kind", "channel", "due", "due_tz", "status", "reason", "subject", "body",
-            "edited", "sent_at", "message_id", "replied_at", "created_at",
+            "slot",
+            "kind",
+            "channel",
+            "due",
+            "due_tz",
+            "status",
+            "reason",
+            "subject",
+            "body",
+            "edited",
+            "sent_at",
+            "message_id",
+            "replied_at",
+            "created_at",
         ),
         {"application": "application", "interview": "interview", "recipient": "contact"},
         {},
     ),
-    Table("event", Event, ("at", "kind", "message", "data"), {"application": "application", "follow_up": "follow_up"}, {}),
+    Table(
+        "event",
+        Event,
+        ("at", "kind", "message", "data"),
+        {"application": "application", "follow_up": "follow_up"},
+        {},
+    ),
 )
 PROFILE_FIELDS = (
-    "full_name", "email", "signature", "country", "time_zone", "work_start", "work_end",
-    "default_profile", "question_bank", "match_replies_by_sender",
+    "full_name",
+    "email",
+    "signature",
+    "country",
+    "time_zone",
+    "work_start",
+    "work_end",
+    "default_profile",
+    "question_bank",
+    "match_replies_by_sender",
 )
 
 
@@ -168,7 +223,7 @@ def _read(text: str) -> dict[str, Any]:
         except json.JSONDecodeError as exc:
             raise InvalidInput("file", f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise InvalidInput("file", "not a followup export (no \"format\": \"followup-export\")")
+            raise InvalidInput("file", 'not a followup export (no "format": "followup-export")')
         return data
     return _read_csv(text)
 
@@ -176,7 +231,9 @@ def _read(text: str) -> dict[str, Any]:
 def _read_csv(text: str) -> dict[str, Any]:
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or "record" not in reader.fieldnames:
-        raise InvalidInput("file", "not a followup export (neither JSON nor a CSV with a 'record' column)")
+        raise InvalidInput(
+            "file", "not a followup export (neither JSON nor a CSV with a 'record' column)"
+        )
     data: dict[str, Any] = {"format": FORMAT, "version": VERSION}
     tables = {t.record: t for t in TABLES}
     for table in TABLES:
@@ -187,7 +244,9 @@ def _read_csv(text: str) -> dict[str, Any]:
         if record == "meta":
             seen_meta = row.get("name") == FORMAT
         elif record == "profile":
-            data["profile"] = {f: _csv_value(Profile, f, row.get(f, ""), line) for f in PROFILE_FIELDS}
+            data["profile"] = {
+                f: _csv_value(Profile, f, row.get(f, ""), line) for f in PROFILE_FIELDS
+            }
         elif record in tables:
             table = tables[record]
             item: dict[str, Any] = {"id": _int(row.get("id", ""), line, "id")}
@@ -201,7 +260,9 @@ def _read_csv(text: str) -> dict[str, Any]:
                 try:
                     item[name] = [int(v) for v in json.loads(cell)]
                 except (ValueError, TypeError):
-                    raise InvalidInput("file", f"line {line}: {name} is not a list of ids") from None
+                    raise InvalidInput(
+                        "file", f"line {line}: {name} is not a list of ids"
+                    ) from None
             data[record].append(item)
         else:
             raise InvalidInput("file", f"line {line}: unknown record type {record!r}")
@@ -253,7 +314,9 @@ def import_data(owner: AbstractBaseUser, data: dict[str, Any]) -> dict[str, int]
             profile = get_profile(owner)
             for name in PROFILE_FIELDS:
                 if name in data["profile"]:
-                    setattr(profile, name, _to_python(Profile, name, data["profile"][name], "profile"))
+                    setattr(
+                        profile, name, _to_python(Profile, name, data["profile"][name], "profile")
+                    )
             profile.save()
         mapping: dict[str, dict[int, int]] = {}
         for table in TABLES:
@@ -264,22 +327,30 @@ def import_data(owner: AbstractBaseUser, data: dict[str, Any]) -> dict[str, int]
             for row in rows:
                 if not isinstance(row, dict) or "id" not in row:
                     raise InvalidInput("file", f"a {table.record} entry has no id")
-                values = {n: _to_python(table.model, n, row.get(n), table.record) for n in table.fields}
+                values = {
+                    n: _to_python(table.model, n, row.get(n), table.record) for n in table.fields
+                }
                 for name, target in table.foreign_keys.items():
                     ref = row.get(name)
                     if ref is None:
                         values[f"{name}_id"] = None
                         continue
                     if ref not in mapping[target]:
-                        raise InvalidInput("file", f"{table.record} {row['id']}: {name} {ref} does not exist")
+                        raise InvalidInput(
+                            "file", f"{table.record} {row['id']}: {name} {ref} does not exist"
+                        )
                     values[f"{name}_id"] = mapping[target][ref]
                 if table.model is MessageTemplate:
-                    obj, _ = MessageTemplate.objects.update_or_create(owner=owner, kind=values["kind"], defaults=values)
+                    obj, _ = MessageTemplate.objects.update_or_create(
+                        owner=owner, kind=values["kind"], defaults=values
+                    )
                 else:
                     obj = table.model(owner=owner, **values)
                     obj.save()
                     for name, target in table.many_to_many.items():
-                        ids = [mapping[target][r] for r in row.get(name, []) if r in mapping[target]]
+                        ids = [
+                            mapping[target][r] for r in row.get(name, []) if r in mapping[target]
+                        ]
                         getattr(obj, name).set(ids)
                 mapping[table.record][row["id"]] = obj.pk
             counts[_plural(table.record)] = len(rows)
@@ -292,4 +363,3 @@ def _plural(record: str) -> str:
 
 def import_text(owner: AbstractBaseUser, text: str) -> dict[str, int]:
     return import_data(owner, _read(text))
-

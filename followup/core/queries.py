@@ -5,6 +5,7 @@ Imports only the models: no planner, no drafting, no template engine.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -51,10 +52,8 @@ def get_profile(owner: AbstractBaseUser) -> Profile:
 def guess_local_zone() -> str:
     """The machine's IANA zone (TZ, /etc/timezone, /etc/localtime), else UTC."""
     candidates = [os.environ.get("TZ", "").lstrip(":")]
-    try:
+    with contextlib.suppress(OSError):
         candidates.append(Path("/etc/timezone").read_text().strip())
-    except OSError:
-        pass
     try:
         target = os.readlink("/etc/localtime")
         if "zoneinfo/" in target:

@@ -237,7 +237,11 @@ def validate_interview_input(owner: AbstractBaseUser, data: InterviewInput) -> C
         raise InvalidInput("end", "must be after the start")
     if data.confidence is not None and not 1 <= data.confidence <= 5:
         raise InvalidInput("confidence", "must be between 1 and 5")
-    for name, value in (("job_url", data.job_url), ("company_website", data.company_website), ("careers_url", data.careers_url)):
+    for name, value in (
+        ("job_url", data.job_url),
+        ("company_website", data.company_website),
+        ("careers_url", data.careers_url),
+    ):
         if value and not re.match(r"^https?://[^\s/]+", value):
             raise InvalidInput(name, f"{value!r} is not a web address starting with http(s)://")
     _clean_text(data.promised, "promised", 300)
@@ -260,9 +264,7 @@ def validate_interview_input(owner: AbstractBaseUser, data: InterviewInput) -> C
 
 
 def _find_or_create_company(owner: AbstractBaseUser, clean: CleanInterview) -> Company:
-    company = (
-        Company.objects.filter(owner=owner, name__iexact=clean.company).order_by("id").first()
-    )
+    company = Company.objects.filter(owner=owner, name__iexact=clean.company).order_by("id").first()
     if company is None:
         company = Company.objects.create(
             owner=owner,
@@ -341,7 +343,11 @@ def record_interview(owner: AbstractBaseUser, data: InterviewInput) -> RecordedI
             application.save(update_fields=["recruiter", "updated_at"])
         calendar = BusinessCalendar(effective_country(owner, company))
         promised = data.promised.strip()
-        resolution = resolve_phrase(promised, clean.start.astimezone(zone(clean.tz)).date(), calendar) if promised else None
+        resolution = (
+            resolve_phrase(promised, clean.start.astimezone(zone(clean.tz)).date(), calendar)
+            if promised
+            else None
+        )
         rounds = Interview.objects.filter(owner=owner, application=application).count()
         interview = Interview.objects.create(
             owner=owner,
@@ -615,7 +621,9 @@ def draft_context(
         recipient_name=fu.recipient.name if fu.recipient else None,
         role_title=application.role_title,
         company_name=application.company.name,
-        interview_date=interview.start.astimezone(zone(interview.time_zone)).date() if interview else None,
+        interview_date=interview.start.astimezone(zone(interview.time_zone)).date()
+        if interview
+        else None,
         round_name=interview.round_name if interview else "",
         discussed_topic=drafting.pick_topic(notes, index),
         notes=notes,
@@ -655,7 +663,9 @@ def _previous_subject(fu: FollowUp, siblings: Sequence[FollowUp]) -> str:
     return re.sub(r"^(re:\s*)+", "", subject, flags=re.I)
 
 
-def redraft(owner: AbstractBaseUser, application: Application, follow_ups: Sequence[FollowUp]) -> None:
+def redraft(
+    owner: AbstractBaseUser, application: Application, follow_ups: Sequence[FollowUp]
+) -> None:
     """(Re)write the drafts of follow-ups the user has not edited, in due order so check-ins
     can thread under the message before them."""
     profile = get_profile(owner)
@@ -670,7 +680,9 @@ def redraft(owner: AbstractBaseUser, application: Application, follow_ups: Seque
         fu = by_id.get(fu.pk, fu)
         if fu.edited or fu.status not in FollowUp.OPEN:
             continue
-        ctx = draft_context(owner, fu, profile=profile, previous_subject=_previous_subject(fu, siblings))
+        ctx = draft_context(
+            owner, fu, profile=profile, previous_subject=_previous_subject(fu, siblings)
+        )
         try:
             draft = drafting.render_draft(fu.kind, ctx, templates)
         except drafting.TemplateProblem as exc:
@@ -692,12 +704,17 @@ def draft_warnings(owner: AbstractBaseUser, fu: FollowUp) -> list[drafting.Draft
         drafting.Draft(subject=o.subject, body=o.body)
         for o in FollowUp.objects.filter(
             owner=owner, application=fu.application, interview=fu.interview, kind=fu.kind
-        ).exclude(pk=fu.pk).exclude(status=FollowUp.Status.CANCELLED)
+        )
+        .exclude(pk=fu.pk)
+        .exclude(status=FollowUp.Status.CANCELLED)
     ]
     names = [fu.application.company.name, fu.application.role_title]
     names += [c.name for c in Contact.objects.filter(owner=owner, company=fu.application.company)]
     return drafting.check_draft(
-        drafting.Draft(subject=fu.subject, body=fu.body), ctx, other_drafts=others, extra_words=names
+        drafting.Draft(subject=fu.subject, body=fu.body),
+        ctx,
+        other_drafts=others,
+        extra_words=names,
     )
 
 
@@ -705,7 +722,9 @@ def draft_warnings(owner: AbstractBaseUser, fu: FollowUp) -> list[drafting.Draft
 # Acting on follow-ups
 
 
-def edit_draft(owner: AbstractBaseUser, follow_up_id: int | str, subject: str, body: str) -> FollowUp:
+def edit_draft(
+    owner: AbstractBaseUser, follow_up_id: int | str, subject: str, body: str
+) -> FollowUp:
     fu = get_follow_up(owner, follow_up_id)
     subject = subject.strip()
     if has_line_break(subject):
@@ -713,19 +732,29 @@ def edit_draft(owner: AbstractBaseUser, follow_up_id: int | str, subject: str, b
     if len(subject) > 300:
         raise InvalidInput("subject", "is longer than 300 characters")
     if fu.status not in FollowUp.OPEN:
-        raise InvalidInput("followup_id", f"follow-up {fu.pk} is {fu.status}; it can no longer be edited")
+        raise InvalidInput(
+            "followup_id", f"follow-up {fu.pk} is {fu.status}; it can no longer be edited"
+        )
     if subject == fu.subject and body == fu.body:
         return fu
     fu.subject, fu.body, fu.edited = subject, body, True
     fu.save(update_fields=["subject", "body", "edited", "updated_at"])
-    log_event(owner, fu.application, Event.Kind.FOLLOW_UP_EDITED, f"{fu.get_kind_display()} draft edited", follow_up=fu)
+    log_event(
+        owner,
+        fu.application,
+        Event.Kind.FOLLOW_UP_EDITED,
+        f"{fu.get_kind_display()} draft edited",
+        follow_up=fu,
+    )
     return fu
 
 
 def new_message_id(owner: AbstractBaseUser) -> str:
     from django.conf import settings
 
-    domain = re.sub(r"^https?://", "", settings.SITE_URL).split("/")[0].split(":")[0] or "followup.local"
+    domain = (
+        re.sub(r"^https?://", "", settings.SITE_URL).split("/")[0].split(":")[0] or "followup.local"
+    )
     return f"<{secrets.token_urlsafe(24)}@{domain}>"
 
 
@@ -734,7 +763,9 @@ def approve(owner: AbstractBaseUser, follow_up_id: int | str) -> FollowUp:
     if fu.status == FollowUp.Status.APPROVED:
         return fu
     if fu.status != FollowUp.Status.PLANNED:
-        raise InvalidInput("followup_id", f"follow-up {fu.pk} is {fu.status}; only a planned one can be approved")
+        raise InvalidInput(
+            "followup_id", f"follow-up {fu.pk} is {fu.status}; only a planned one can be approved"
+        )
     if fu.channel == p.EMAIL:
         if fu.recipient is None or not fu.recipient.email:
             raise InvalidInput("recipient", "this follow-up has no email address to send to")
@@ -745,11 +776,24 @@ def approve(owner: AbstractBaseUser, follow_up_id: int | str) -> FollowUp:
     if not fu.message_id:
         fu.message_id = new_message_id(owner)
     fu.save(update_fields=["status", "message_id", "updated_at"])
-    log_event(owner, fu.application, Event.Kind.FOLLOW_UP_APPROVED, f"{fu.get_kind_display()} approved", follow_up=fu)
+    log_event(
+        owner,
+        fu.application,
+        Event.Kind.FOLLOW_UP_APPROVED,
+        f"{fu.get_kind_display()} approved",
+        follow_up=fu,
+    )
     return fu
 
 
-def _close(owner: AbstractBaseUser, follow_up_id: int | str, status: str, kind: str, verb: str, at: datetime | None = None) -> FollowUp:
+def _close(
+    owner: AbstractBaseUser,
+    follow_up_id: int | str,
+    status: str,
+    kind: str,
+    verb: str,
+    at: datetime | None = None,
+) -> FollowUp:
     fu = get_follow_up(owner, follow_up_id)
     if fu.status == status:
         return fu
@@ -766,8 +810,12 @@ def _close(owner: AbstractBaseUser, follow_up_id: int | str, status: str, kind: 
     return fu
 
 
-def mark_sent(owner: AbstractBaseUser, follow_up_id: int | str, at: datetime | None = None) -> FollowUp:
-    return _close(owner, follow_up_id, FollowUp.Status.SENT, Event.Kind.FOLLOW_UP_SENT, "marked sent", at)
+def mark_sent(
+    owner: AbstractBaseUser, follow_up_id: int | str, at: datetime | None = None
+) -> FollowUp:
+    return _close(
+        owner, follow_up_id, FollowUp.Status.SENT, Event.Kind.FOLLOW_UP_SENT, "marked sent", at
+    )
 
 
 def mark_done(owner: AbstractBaseUser, follow_up_id: int | str) -> FollowUp:
@@ -775,7 +823,9 @@ def mark_done(owner: AbstractBaseUser, follow_up_id: int | str) -> FollowUp:
 
 
 def skip(owner: AbstractBaseUser, follow_up_id: int | str) -> FollowUp:
-    return _close(owner, follow_up_id, FollowUp.Status.SKIPPED, Event.Kind.FOLLOW_UP_SKIPPED, "skipped")
+    return _close(
+        owner, follow_up_id, FollowUp.Status.SKIPPED, Event.Kind.FOLLOW_UP_SKIPPED, "skipped"
+    )
 
 
 def snooze(owner: AbstractBaseUser, follow_up_id: int | str, days: int) -> FollowUp:
@@ -793,11 +843,19 @@ def snooze(owner: AbstractBaseUser, follow_up_id: int | str, days: int) -> Follo
     fu.due = datetime.combine(day, local.time(), tzinfo=zone(fu.due_tz))
     fu.edited = True  # the user chose this date: re-planning must keep it
     fu.save(update_fields=["due", "edited", "updated_at"])
-    log_event(owner, fu.application, Event.Kind.FOLLOW_UP_SNOOZED, f"{fu.get_kind_display()} snoozed to {_fmt_local(fu.due, fu.due_tz)}", follow_up=fu)
+    log_event(
+        owner,
+        fu.application,
+        Event.Kind.FOLLOW_UP_SNOOZED,
+        f"{fu.get_kind_display()} snoozed to {_fmt_local(fu.due, fu.due_tz)}",
+        follow_up=fu,
+    )
     return fu
 
 
-def record_reply(owner: AbstractBaseUser, follow_up_id: int | str, at: datetime | None = None, summary: str = "") -> FollowUp:
+def record_reply(
+    owner: AbstractBaseUser, follow_up_id: int | str, at: datetime | None = None, summary: str = ""
+) -> FollowUp:
     """A reply (mail, call, meeting) on a follow-up: the check-in ladder stops at once."""
     fu = get_follow_up(owner, follow_up_id)
     at = at or timezone.now()
@@ -809,7 +867,14 @@ def record_reply(owner: AbstractBaseUser, follow_up_id: int | str, at: datetime 
             fields.append("status")
         fu.save(update_fields=fields)
         who = fu.recipient.name if fu.recipient else "They"
-        log_event(owner, fu.application, Event.Kind.REPLY_RECORDED, f"{who} replied" + (f": {summary}" if summary else ""), follow_up=fu, at=at)
+        log_event(
+            owner,
+            fu.application,
+            Event.Kind.REPLY_RECORDED,
+            f"{who} replied" + (f": {summary}" if summary else ""),
+            follow_up=fu,
+            at=at,
+        )
         replan(owner, fu.application)
     return fu
 
@@ -824,7 +889,9 @@ OUTCOMES = {
 }
 
 
-def set_outcome(owner: AbstractBaseUser, application_id: int | str, outcome: str, at: datetime | None = None) -> list[FollowUp]:
+def set_outcome(
+    owner: AbstractBaseUser, application_id: int | str, outcome: str, at: datetime | None = None
+) -> list[FollowUp]:
     outcome = outcome.replace("_", "-").lower()
     if outcome not in OUTCOMES:
         raise InvalidInput("outcome", f"unknown outcome {outcome!r} (one of {', '.join(OUTCOMES)})")
@@ -841,8 +908,19 @@ def set_outcome(owner: AbstractBaseUser, application_id: int | str, outcome: str
             application.no_response_at = at
             fields.append("no_response_at")
         application.save(update_fields=fields)
-        label = "next round expected" if outcome == "next-round" else application.get_status_display().lower()
-        log_event(owner, application, Event.Kind.OUTCOME_SET, f"Outcome: {label}", at=at, data={"outcome": outcome})
+        label = (
+            "next round expected"
+            if outcome == "next-round"
+            else application.get_status_display().lower()
+        )
+        log_event(
+            owner,
+            application,
+            Event.Kind.OUTCOME_SET,
+            f"Outcome: {label}",
+            at=at,
+            data={"outcome": outcome},
+        )
         return replan(owner, application)
 
 
@@ -850,11 +928,16 @@ def expire_ladders(owner: AbstractBaseUser | None = None, now: datetime | None =
     """Applications whose final check-in went unanswered for 10 business days become no_response.
     Called by the worker; returns how many changed."""
     now = now or timezone.now()
-    qs = Application.objects.filter(status=Application.Status.INTERVIEWING).select_related("company", "owner")
+    qs = Application.objects.filter(status=Application.Status.INTERVIEWING).select_related(
+        "company", "owner"
+    )
     if owner is not None:
         qs = qs.filter(owner=owner)
     # Only applications whose final check-in is no longer open are candidates.
-    qs = qs.filter(follow_ups__kind=p.FINAL_CHECK_IN, follow_ups__status__in=[FollowUp.Status.SENT, FollowUp.Status.DONE]).distinct()
+    qs = qs.filter(
+        follow_ups__kind=p.FINAL_CHECK_IN,
+        follow_ups__status__in=[FollowUp.Status.SENT, FollowUp.Status.DONE],
+    ).distinct()
     changed = 0
     for application in qs:
         facts = application_facts(application.owner, application)
@@ -880,7 +963,9 @@ def due_follow_ups(owner: AbstractBaseUser, until: datetime | None = None) -> Qu
     return qs
 
 
-def follow_up_json(fu: FollowUp, warnings: Sequence[drafting.DraftWarning] | None = None) -> dict[str, object]:
+def follow_up_json(
+    fu: FollowUp, warnings: Sequence[drafting.DraftWarning] | None = None
+) -> dict[str, object]:
     data = row_json(follow_up_row(fu))
     if warnings is not None and "subject" in data:
         data["warnings"] = [{"code": w.code, "message": w.message} for w in warnings]
@@ -888,7 +973,11 @@ def follow_up_json(fu: FollowUp, warnings: Sequence[drafting.DraftWarning] | Non
 
 
 def applications(owner: AbstractBaseUser) -> QuerySet[Application]:
-    return Application.objects.filter(owner=owner).select_related("company").order_by("-updated_at", "-id")
+    return (
+        Application.objects.filter(owner=owner)
+        .select_related("company")
+        .order_by("-updated_at", "-id")
+    )
 
 
 def timeline(owner: AbstractBaseUser, application: Application) -> QuerySet[Event]:

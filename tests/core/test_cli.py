@@ -8,21 +8,36 @@ from followup.cli import app
 from followup.core.models import Application, Company, Contact, FollowUp, Interview
 
 ADD = [
-    "interview", "add",
-    "--company", "Acme Kenya",
-    "--role", "Sales Executive",
-    "--role-type", "standard",
-    "--start", "2025-12-09 10:00",
-    "--duration", "60",
-    "--tz", "Africa/Nairobi",
-    "--country", "KE",
-    "--interviewer", "Wanjiku Kamau <wanjiku@acme.example>",
-    "--interviewer", "Otieno Odhiambo <otieno@acme.example>",
-    "--recruiter", "Grace Achieng <grace@acme.example>",
-    "--notes", "Growing SME data bundles in Kisumu. Weekly pipeline reviews.",
-    "--unasked", "How is commission structured?",
-    "--promised", "We'll get back to you by Friday",
-    "--commitment", "Send my portfolio by Thursday",
+    "interview",
+    "add",
+    "--company",
+    "Acme Kenya",
+    "--role",
+    "Sales Executive",
+    "--role-type",
+    "standard",
+    "--start",
+    "2025-12-09 10:00",
+    "--duration",
+    "60",
+    "--tz",
+    "Africa/Nairobi",
+    "--country",
+    "KE",
+    "--interviewer",
+    "Wanjiku Kamau <wanjiku@acme.example>",
+    "--interviewer",
+    "Otieno Odhiambo <otieno@acme.example>",
+    "--recruiter",
+    "Grace Achieng <grace@acme.example>",
+    "--notes",
+    "Growing SME data bundles in Kisumu. Weekly pipeline reviews.",
+    "--unasked",
+    "How is commission structured?",
+    "--promised",
+    "We'll get back to you by Friday",
+    "--commitment",
+    "Send my portfolio by Thursday",
 ]
 
 
@@ -36,7 +51,9 @@ def test_interview_add_prints_the_created_ids_as_json(cli, owner):
     interview = Interview.objects.get(pk=data["interview_id"])
     assert interview.promised_phrase == "We'll get back to you by Friday"
     assert str(interview.promised_date) == "2025-12-12"
-    assert FollowUp.objects.filter(pk__in=data["follow_up_ids"]).count() == len(data["follow_up_ids"])
+    assert FollowUp.objects.filter(pk__in=data["follow_up_ids"]).count() == len(
+        data["follow_up_ids"]
+    )
 
 
 def test_the_plan_checks_in_after_jamhuri_day(cli, owner):
@@ -49,7 +66,17 @@ def test_the_plan_checks_in_after_jamhuri_day(cli, owner):
     assert check_in["due"] == "2025-12-15T10:00:00+03:00"
     assert "Jamhuri" in check_in["reason"]
     assert check_in["recipient"] == "Grace Achieng <grace@acme.example>"
-    assert {"id", "application_id", "interview_id", "kind", "due", "recipient", "channel", "status", "reason"} <= set(check_in)
+    assert {
+        "id",
+        "application_id",
+        "interview_id",
+        "kind",
+        "due",
+        "recipient",
+        "channel",
+        "status",
+        "reason",
+    } <= set(check_in)
     deliverable = next(fu for fu in plan if fu["kind"] == "deliverable")
     assert deliverable["due"] == "2025-12-11T09:00:00+03:00"
 
@@ -87,7 +114,9 @@ def test_replied_stops_the_check_in_ladder(cli, owner):
 
 def test_outcome_rejected_plans_a_rejection_reply_and_cancels_check_ins(cli, owner):
     created = cli.json(*ADD)
-    plan = cli.json("outcome", str(created["application_id"]), "rejected", "--at", "2025-12-16 15:00")
+    plan = cli.json(
+        "outcome", str(created["application_id"]), "rejected", "--at", "2025-12-16 15:00"
+    )
     kinds = [fu["kind"] for fu in plan]
     assert "rejection_reply" in kinds
     assert not set(kinds) & {"check_in", "check_in_2", "final_check_in"}
@@ -116,7 +145,14 @@ def test_list_shows_applications(cli, owner):
     cli.json(*ADD)
     listed = cli.json("list")
     assert listed == [
-        {"id": listed[0]["id"], "company": "Acme Kenya", "role": "Sales Executive", "role_type": "standard", "status": "interviewing", "keep_warm": True}
+        {
+            "id": listed[0]["id"],
+            "company": "Acme Kenya",
+            "role": "Sales Executive",
+            "role_type": "standard",
+            "status": "interviewing",
+            "keep_warm": True,
+        }
     ]
 
 
@@ -149,7 +185,16 @@ def test_an_end_before_the_start_is_refused(cli, owner):
     assert rows() == (0, 0, 0, 0, 0)
 
 
-@pytest.mark.parametrize("command", [["draft", "999"], ["done", "999"], ["show", "999"], ["plan", "abc"], ["outcome", "999", "offer"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["draft", "999"],
+        ["done", "999"],
+        ["show", "999"],
+        ["plan", "abc"],
+        ["outcome", "999", "offer"],
+    ],
+)
 def test_an_unknown_id_gives_exit_code_2(cli, owner, command):
     result = cli(*command)
     assert result.exit_code == 2
@@ -217,8 +262,9 @@ def test_demo_fills_a_fresh_home(cli, owner):
 
 
 def test_every_command_has_help_text_and_is_in_the_readme():
-    import typer.main
     from pathlib import Path
+
+    import typer.main
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     group = typer.main.get_command(app)
@@ -232,4 +278,6 @@ def test_every_command_has_help_text_and_is_in_the_readme():
 
     for path, command in walk(group, []):
         assert (command.help or "").strip(), f"followup {' '.join(path)} has no help text"
-        assert f"followup {' '.join(path)}" in readme, f"followup {' '.join(path)} is not in the README"
+        assert f"followup {' '.join(path)}" in readme, (
+            f"followup {' '.join(path)} is not in the README"
+        )

@@ -13,8 +13,12 @@ def someone_elses(db, django_user_model):
     recorded = services.record_interview(
         other,
         services.InterviewInput(
-            company="Other Co", role="Analyst", start="2025-12-01 10:00", tz="Europe/London",
-            country="GB", interviewers=["Pat Lee <pat@other.example>"],
+            company="Other Co",
+            role="Analyst",
+            start="2025-12-01 10:00",
+            tz="Europe/London",
+            country="GB",
+            interviewers=["Pat Lee <pat@other.example>"],
         ),
     )
     return recorded
@@ -35,7 +39,13 @@ def someone_elses(db, django_user_model):
         lambda me, r: services.set_outcome(me, r.application.pk, "rejected"),
         lambda me, r: services.record_interview(
             me,
-            services.InterviewInput(company="", role="", start="2025-12-02 10:00", tz="UTC", application_id=r.application.pk),
+            services.InterviewInput(
+                company="",
+                role="",
+                start="2025-12-02 10:00",
+                tz="UTC",
+                application_id=r.application.pk,
+            ),
         ),
     ],
 )

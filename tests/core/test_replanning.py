@@ -13,8 +13,12 @@ def recorded(owner):
     return services.record_interview(
         owner,
         services.InterviewInput(
-            company="Acme Kenya", role="Analyst", start="2025-12-01 10:00", tz="Africa/Nairobi",
-            country="KE", interviewers=["Wanjiku Kamau <wanjiku@acme.example>"],
+            company="Acme Kenya",
+            role="Analyst",
+            start="2025-12-01 10:00",
+            tz="Africa/Nairobi",
+            country="KE",
+            interviewers=["Wanjiku Kamau <wanjiku@acme.example>"],
             notes="The new dashboard for field agents.",
         ),
     )
@@ -43,7 +47,11 @@ def test_an_edited_draft_survives_replanning_and_a_reply(owner, recorded):
     thank_you = next(fu for fu in recorded.follow_ups if fu.kind == "thank_you")
     services.record_reply(owner, thank_you.pk)
     check_in.refresh_from_db()
-    assert (check_in.subject, check_in.body, check_in.status) == ("My own subject", "My own words", "planned")
+    assert (check_in.subject, check_in.body, check_in.status) == (
+        "My own subject",
+        "My own words",
+        "planned",
+    )
 
 
 def test_a_reply_cancels_pending_check_ins_with_a_reason_on_the_timeline(owner, recorded):
@@ -51,15 +59,23 @@ def test_a_reply_cancels_pending_check_ins_with_a_reason_on_the_timeline(owner, 
     services.record_reply(owner, thank_you.pk)
     cancelled = FollowUp.objects.filter(application=recorded.application, status="cancelled")
     assert {fu.kind for fu in cancelled} == {"check_in", "check_in_2", "final_check_in"}
-    assert Event.objects.filter(kind="follow_up_cancelled", message__contains="they replied").count() == 3
+    assert (
+        Event.objects.filter(kind="follow_up_cancelled", message__contains="they replied").count()
+        == 3
+    )
 
 
 def test_a_new_round_replaces_the_earlier_ladder(owner, recorded):
     services.record_interview(
         owner,
         services.InterviewInput(
-            company="", role="", application_id=recorded.application.pk, start="2025-12-08 10:00",
-            tz="Africa/Nairobi", interviewers=["Otieno Odhiambo <otieno@acme.example>"], promised="next week",
+            company="",
+            role="",
+            application_id=recorded.application.pk,
+            start="2025-12-08 10:00",
+            tz="Africa/Nairobi",
+            interviewers=["Otieno Odhiambo <otieno@acme.example>"],
+            promised="next week",
         ),
     )
     open_check_ins = FollowUp.objects.filter(
@@ -98,4 +114,9 @@ def test_the_ladder_ends_in_no_response(owner, recorded):
     assert services.expire_ladders(owner, now=final.due + timedelta(days=20)) == 1
     recorded.application.refresh_from_db()
     assert recorded.application.status == "no_response"
-    assert FollowUp.objects.filter(application=recorded.application, kind="keep_warm", status="planned").count() == 3
+    assert (
+        FollowUp.objects.filter(
+            application=recorded.application, kind="keep_warm", status="planned"
+        ).count()
+        == 3
+    )
