@@ -526,15 +526,21 @@ def serve(
         srv = web.create(host, port, worker=not no_worker)
     except InvalidInput as exc:
         fail(exc.field, exc.message)
-    typer.echo(f"followup is running at {srv.base_url}/ ({srv.worker_notice})")
-    typer.echo("Open this link to sign in (it works once; restart for a fresh one):")
-    typer.echo(f"    {srv.sign_in_url}")
-    typer.echo("Press Ctrl-C to stop.")
-    if open_browser:
-        import webbrowser
+    import signal
 
-        webbrowser.open(srv.sign_in_url)
+    def _stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM (a service manager) stops as cleanly as Ctrl-C
+
+    signal.signal(signal.SIGTERM, _stop)
     try:
+        typer.echo(f"followup is running at {srv.base_url}/ ({srv.worker_notice})")
+        typer.echo("Open this link to sign in (it works once; restart for a fresh one):")
+        typer.echo(f"    {srv.sign_in_url}")
+        typer.echo("Press Ctrl-C to stop.")
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(srv.sign_in_url)
         srv.run()
     except KeyboardInterrupt:
         pass
@@ -542,11 +548,260 @@ def serve(
         srv.stop_worker()
 
 
+# ---------------------------------------------------------------------------------------------
+# Reminders: push notifications, the calendar feed, invitations, the daily digest
+
+
+@interview_app.command("import")
+def interview_import(
+    file: Path = typer.Argument(..., help="An .ics invitation (Google Calendar, Outlook, Zoom…)."),
+    company: str = typer.Option(None, help="Company, when the invitation does not say it."),
+    role: str = typer.Option(None, help="Role title, when the invitation does not say it."),
+    tz: str = typer.Option(None, help="Zone of a time written without one (default: yours)."),
+    country: str = typer.Option(None, help="Company's country (ISO 3166), for public holidays."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Import an interview from a calendar invitation: new, rescheduled or cancelled."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        fail("file", f"cannot read {str(file)!r}: {exc.strerror or exc}")
+    with owner_scope() as owner:
+        from followup.notify import services as notify
+
+        results = notify.import_invitation(
+            owner, data, company=company or "", role=role or "", tz=tz or "", country=country or ""
+        )
+        if as_json:
+            print_json([r.as_json() for r in results])
+            return
+        for r in results:
+            where = (
+                f" (interview {r.interview.pk}, application {r.application.pk})"
+                if r.interview and r.application
+                else ""
+            )
+            typer.echo(f"{r.action}: {r.message}{where}")
+
+
+notify_app = typer.Typer(
+    help="Push reminders through Apprise URLs (ntfy, Telegram, Slack, email, SMS…).",
+    no_args_is_help=True,
+)
+app.add_typer(notify_app, name="notify")
+
+
+@notify_app.command("add")
+def notify_add(
+    url: str = typer.Argument(
+        ..., help="An Apprise URL, e.g. ntfys://my-topic or tgram://TOKEN/CHAT."
+    ),
+    label: str = typer.Option("", help="A name for it, e.g. 'Phone'."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Add a channel for push reminders (stored encrypted, never shown back)."""
+    with owner_scope() as owner:
+        from followup.notify import services as notify
+
+        channel = notify.add_channel(owner, url, label)
+        if as_json:
+            print_json(notify.channel_json(channel))
+            return
+        typer.echo(
+            f"Added channel {channel.pk} ({channel.label}). Try it: followup notify test {channel.pk}"
+        )
+
+
+@notify_app.command("test")
+def notify_test(
+    channel_id: str = typer.Argument(None, help="Channel id (default: every channel)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Send a test message to your channels and say plainly what failed."""
+    with owner_scope() as owner:
+        from followup.notify import services as notify
+
+        results = notify.test_channels(owner, channel_id)
+        if as_json:
+            print_json(
+                [{"id": r.channel.pk, "ok": r.ok, "error": r.error or None} for r in results]
+            )
+        elif not results:
+            typer.echo("No channels yet: add one with `followup notify add URL`.")
+        for r in results:
+            if not as_json:
+                status = "OK" if r.ok else f"failed: {r.error}"
+                typer.echo(f"{r.channel.pk} {r.channel.label}: {status}")
+        if any(not r.ok for r in results):
+            raise typer.Exit(1)
+
+
+@notify_app.command("list")
+def notify_list(as_json: bool = JSON_OPTION) -> None:
+    """List your channels, paused ones with the error that paused them."""
+    with owner_scope() as owner:
+        from followup.notify import services as notify
+
+        rows = [notify.channel_json(c) for c in notify.channels(owner)]
+        if as_json:
+            print_json(rows)
+            return
+        if not rows:
+            typer.echo("No channels yet: add one with `followup notify add URL`.")
+        for row in rows:
+            state = "paused" if row["paused"] else "active"
+            line = f"{row['id']} {row['label']} ({row['service']}://…) {state}"
+            if row["last_error"]:
+                line += f" — last error: {row['last_error']}"
+            typer.echo(line)
+
+
+@notify_app.command("remove")
+def notify_remove(channel_id: str = typer.Argument(..., help="Channel id.")) -> None:
+    """Remove a channel."""
+    with owner_scope() as owner:
+        from followup.notify import services as notify
+
+        notify.remove_channel(owner, channel_id)
+        typer.echo(f"Removed channel {channel_id}.")
+
+
+@notify_app.command("resume")
+def notify_resume(channel_id: str = typer.Argument(..., help="Channel id.")) -> None:
+    """Resume a paused channel once you have fixed what made it fail."""
+    with owner_scope() as owner:
+        from followup.notify import services as notify
+
+        channel = notify.resume_channel(owner, channel_id)
+        typer.echo(f"Channel {channel.pk} ({channel.label}) is active again.")
+
+
+@notify_app.command("deliver")
+def notify_deliver() -> None:
+    """Deliver due reminders now (the worker does this on its own)."""
+    with owner_scope() as owner:
+        from followup.notify import push
+
+        report = push.deliver_reminders(owner=owner)
+        typer.echo(
+            f"{report.delivered} delivered, {report.retried} to retry, {report.failed} failed"
+            + (f", channels paused: {report.paused_channels}" if report.paused_channels else "")
+            + "."
+        )
+
+
+calendar_app = typer.Typer(
+    help="Your interviews and follow-ups in your calendar app (a subscribed feed).",
+    no_args_is_help=True,
+)
+app.add_typer(calendar_app, name="calendar")
+
+
+@calendar_app.command("url")
+def calendar_url(
+    regenerate: bool = typer.Option(
+        False, "--regenerate", help="Make a new secret URL; the old one stops working."
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Print your calendar feed's secret webcal:// URL (subscribe to it in your calendar app)."""
+    with owner_scope() as owner:
+        from followup.notify import services as notify
+
+        urls = notify.calendar_urls(owner, regenerate=regenerate)
+        if as_json:
+            print_json(urls)
+            return
+        typer.echo(urls["webcal"])
+        typer.echo(f"(Google Calendar: add by URL with {urls['https']})", err=True)
+
+
+@calendar_app.command("revoke")
+def calendar_revoke() -> None:
+    """Turn the calendar feed off: its URL stops working."""
+    with owner_scope() as owner:
+        from followup.notify import services as notify
+
+        notify.revoke_calendar(owner)
+        typer.echo("The calendar feed is off; `followup calendar url` makes a new URL.")
+
+
+@calendar_app.command("export")
+def calendar_export(file: Path = typer.Argument(..., help="The .ics file to write.")) -> None:
+    """Write your interviews and follow-ups to an .ics file."""
+    with owner_scope() as owner:
+        from followup.notify import feed
+
+        data = feed.build_feed(owner)
+        try:
+            file.write_bytes(data)
+        except OSError as exc:
+            fail("file", f"cannot write {str(file)!r}: {exc.strerror or exc}")
+        typer.echo(f"Wrote {file}.", err=True)
+
+
+digest_app = typer.Typer(help="The daily digest email.", no_args_is_help=True)
+app.add_typer(digest_app, name="digest")
+
+
+@digest_app.command("send")
+def digest_send(
+    now: bool = typer.Option(
+        False, "--now", help="Send today's digest now, whatever the hour, even again."
+    ),
+) -> None:
+    """Send today's digest if its hour has come (the worker does this on its own)."""
+    with owner_scope() as owner:
+        from followup.notify import digest
+
+        outcome = digest.send_digest(owner, force=now)
+        typer.echo(outcome.message)
+        if outcome.status in ("retry", "failed"):
+            raise typer.Exit(1)
+
+
+@digest_app.command("at")
+def digest_at(hour: str = typer.Argument(..., help="Local hour 0–23, or off.")) -> None:
+    """Choose the local hour of the daily digest, or turn it off."""
+    with owner_scope() as owner:
+        from followup.notify import services as notify
+
+        profile = notify.set_digest_hour(owner, hour)
+        if profile.digest_hour is None:
+            typer.echo("The daily digest is off.")
+        else:
+            typer.echo(
+                f"The daily digest goes at {profile.digest_hour:02d}:00 ({profile.time_zone})."
+            )
+
+
+@digest_app.command("show")
+def digest_show() -> None:
+    """Print today's digest without sending it."""
+    with owner_scope() as owner:
+        from django.utils import timezone
+
+        from followup.notify import digest
+
+        composed = digest.compose(owner, timezone.now())
+        if composed.is_empty:
+            typer.echo("Nothing to say today: no digest would be sent.")
+        else:
+            typer.echo(digest.render_text(composed), nl=False)
+
+
 @app.command("migrate")
 def migrate_command() -> None:
     """Create or update the database (make run does this for you)."""
     setup()
     migrate()
+
+
+# Mail: `mail add|show|test|sync|outbox|replies|confirm|confirm-sent`, `approve`, `worker`,
+# `drafts push` (defined in followup/mail/cli.py; Typer only at import time).
+from followup.mail.cli import register as _register_mail_commands  # noqa: E402
+
+_register_mail_commands(app)
 
 
 def main() -> None:

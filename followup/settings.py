@@ -20,7 +20,9 @@ SECRET_KEY = secret_key(HOME)
 DEBUG = env_bool("FOLLOWUP_DEBUG", False)
 # Hosted mode: real accounts with passwords, many users (career centres, agencies).
 HOSTED = env_bool("FOLLOWUP_HOSTED", False)
-ALLOWED_HOSTS = env_list("FOLLOWUP_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+ALLOWED_HOSTS = env_list(
+    "FOLLOWUP_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = env_list("FOLLOWUP_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("FOLLOWUP_SITE_URL", "http://127.0.0.1:8000")
 
@@ -31,6 +33,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "followup.core",
+    "followup.mail",
+    "followup.front",
+    "followup.notify",
 ]
 
 MIDDLEWARE = [

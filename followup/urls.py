@@ -1,3 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-urlpatterns: list[object] = []
+urlpatterns: list[object] = [
+    path("", include("followup.front.urls")),
+    path("", include("followup.notify.urls")),
+]

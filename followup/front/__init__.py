@@ -1,0 +1,1 @@
+"""The web app: server-rendered Django templates with htmx for partial updates."""

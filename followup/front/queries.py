@@ -1,0 +1,370 @@
+"""Read-side queries for the web pages. Every function takes the owner first and filters by it.
+
+Each page runs a fixed number of queries whatever the number of applications: lists are bounded
+(`limit`), counts are one aggregate, and rows carry their related objects (select_related).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from followup.core.models import Application, Company, Contact, Event, FollowUp, Interview
+from followup.planner.calendar import zone
+
+TODAY_SECTIONS = ("overdue", "today", "week")
+SECTION_TITLES = {"overdue": "Overdue", "today": "Due today", "week": "This week"}
+
+
+# What a row of a follow-up list shows: loading only these spares parsing ~40 columns a row.
+ROW_FIELDS = (
+    "id",
+    "application_id",
+    "kind",
+    "recipient_id",
+    "channel",
+    "due",
+    "due_tz",
+    "status",
+    "reason",
+    "sent_at",
+    "application__id",
+    "application__role_title",
+    "application__company_id",
+    "application__company__id",
+    "application__company__name",
+    "recipient__id",
+    "recipient__name",
+)
+
+
+def open_follow_ups(owner: AbstractBaseUser) -> QuerySet[FollowUp]:
+    """Open follow-ups as list rows (only the fields a row shows), earliest first."""
+    return (
+        FollowUp.objects.filter(owner=owner, status__in=FollowUp.OPEN)
+        .select_related("application__company", "recipient")
+        .only(*ROW_FIELDS)
+        .order_by("due", "id")
+    )
+
+
+@dataclass
+class DayBounds:
+    today: date
+    start: datetime  # 00:00 today, the user's zone
+    tomorrow: datetime
+    week_end: datetime  # 00:00 eight days from now: "this week" is the next seven days
+
+    def section_filter(self, section: str) -> Q:
+        if section == "overdue":
+            return Q(due__lt=self.start)
+        if section == "today":
+            return Q(due__gte=self.start, due__lt=self.tomorrow)
+        if section == "week":
+            return Q(due__gte=self.tomorrow, due__lt=self.week_end)
+        raise ValueError(section)
+
+
+def day_bounds(tz: str, now: datetime | None = None) -> DayBounds:
+    local_zone = zone(tz)
+    now = (now or timezone.now()).astimezone(local_zone)
+    today = now.date()
+
+    def midnight(d: date) -> datetime:
+        return datetime.combine(d, time.min, tzinfo=local_zone)
+
+    return DayBounds(
+        today=today,
+        start=midnight(today),
+        tomorrow=midnight(today + timedelta(days=1)),
+        week_end=midnight(today + timedelta(days=8)),
+    )
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    rows: list[FollowUpRow]
+    count: int
+
+    @property
+    def more(self) -> int:
+        return max(0, self.count - len(self.rows))
+
+
+@dataclass
+class TodayPage:
+    bounds: DayBounds
+    sections: list[Section]
+    next_up: FollowUpRow | None = None
+    has_applications: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(s.count for s in self.sections)
+
+
+TODAY_LIMIT = 20  # rows per section; the rest is one click away ("See N more")
+
+
+def today_page(
+    owner: AbstractBaseUser, tz: str, *, now: datetime | None = None, limit: int = TODAY_LIMIT
+) -> TodayPage:
+    """Overdue, due today and this week: one count query over the index range (owner, status,
+    due < end of the week), then one bounded query per non-empty section."""
+    bounds = day_bounds(tz, now)
+    counts = FollowUp.objects.filter(
+        owner=owner, status__in=FollowUp.OPEN, due__lt=bounds.week_end
+    ).aggregate(**{key: Count("id", filter=bounds.section_filter(key)) for key in TODAY_SECTIONS})
+    sections = []
+    for key in TODAY_SECTIONS:
+        rows = _first_rows(owner, bounds.section_filter(key), limit) if counts[key] else []
+        sections.append(Section(key, SECTION_TITLES[key], rows, counts[key]))
+    page = TodayPage(bounds=bounds, sections=sections)
+    if not page.total:
+        later = _first_rows(owner, Q(due__gte=bounds.week_end), 1)
+        page.next_up = later[0] if later else None
+        page.has_applications = page.next_up is not None or (
+            Application.objects.filter(owner=owner).exists()
+        )
+    return page
+
+
+@dataclass(slots=True)
+class Named:
+    name: str
+
+
+@dataclass(slots=True)
+class ApplicationRef:
+    role_title: str
+    company: Named
+
+
+@dataclass(slots=True)
+class FollowUpRow:
+    """What a list row shows, read with `.values()`: a tenth of the cost of model instances.
+    Attribute names match FollowUp's, so the same row template renders either."""
+
+    pk: int
+    application_id: int
+    kind: str
+    channel: str
+    due: datetime
+    due_tz: str
+    status: str
+    reason: str
+    sent_at: datetime | None
+    application: ApplicationRef
+    recipient: Named | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in FollowUp.OPEN
+
+    def get_status_display(self) -> str:
+        return str(FollowUp.Status(self.status).label)
+
+
+_ROW_VALUES = (
+    "pk",
+    "application_id",
+    "kind",
+    "channel",
+    "due",
+    "due_tz",
+    "status",
+    "reason",
+    "sent_at",
+    "application__role_title",
+    "application__company__name",
+    "recipient__name",
+)
+
+
+def _row(v: dict[str, object]) -> FollowUpRow:
+    name = v["recipient__name"]
+    return FollowUpRow(
+        pk=v["pk"],  # type: ignore[arg-type]
+        application_id=v["application_id"],  # type: ignore[arg-type]
+        kind=v["kind"],  # type: ignore[arg-type]
+        channel=v["channel"],  # type: ignore[arg-type]
+        due=v["due"],  # type: ignore[arg-type]
+        due_tz=v["due_tz"],  # type: ignore[arg-type]
+        status=v["status"],  # type: ignore[arg-type]
+        reason=v["reason"],  # type: ignore[arg-type]
+        sent_at=v["sent_at"],  # type: ignore[arg-type]
+        application=ApplicationRef(
+            role_title=v["application__role_title"],  # type: ignore[arg-type]
+            company=Named(v["application__company__name"]),  # type: ignore[arg-type]
+        ),
+        recipient=Named(name) if name is not None else None,  # type: ignore[arg-type]
+    )
+
+
+def _first_rows(owner: AbstractBaseUser, where: Q, limit: int) -> list[FollowUpRow]:
+    """The first `limit` rows by due date, picked on the index alone and only then joined to
+    their application, company and recipient (joining first would join every match)."""
+    first_ids = (
+        FollowUp.objects.filter(where, owner=owner, status__in=FollowUp.OPEN)
+        .order_by("due", "id")
+        .values("pk")[:limit]
+    )
+    rows = FollowUp.objects.filter(pk__in=first_ids).order_by("due", "id").values(*_ROW_VALUES)
+    return [_row(v) for v in rows]
+
+
+def section_queryset(owner: AbstractBaseUser, tz: str, section: str) -> QuerySet[FollowUp]:
+    return open_follow_ups(owner).filter(day_bounds(tz).section_filter(section))
+
+
+# ---------------------------------------------------------------------------------------------
+# Pipeline
+
+PIPELINE_ORDER = (
+    Application.Status.APPLIED,
+    Application.Status.INTERVIEWING,
+    Application.Status.OFFER,
+    Application.Status.ACCEPTED,
+    Application.Status.REJECTED,
+    Application.Status.NO_RESPONSE,
+    Application.Status.WITHDRAWN,
+)
+
+
+@dataclass
+class Column:
+    status: str
+    title: str
+    count: int
+    cards: list[Application] = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return max(0, self.count - len(self.cards))
+
+
+def attach_next_due(applications: list[Application]) -> None:
+    """Set `next_due` / `next_due_tz` (the earliest open follow-up) on each card: one query for
+    the cards shown, not a subquery per application in the database."""
+    by_id = {a.pk: a for a in applications}
+    for a in applications:
+        a.next_due, a.next_due_tz = None, "UTC"
+    if not by_id:
+        return
+    rows = (
+        FollowUp.objects.filter(application_id__in=list(by_id), status__in=FollowUp.OPEN)
+        .order_by("application_id", "due")
+        .values_list("application_id", "due", "due_tz")
+    )
+    for application_id, due, due_tz in rows:
+        card = by_id[application_id]
+        if card.next_due is None:
+            card.next_due, card.next_due_tz = due, due_tz
+
+
+def pipeline(owner: AbstractBaseUser, per_column: int = 12) -> list[Column]:
+    """Applications by status, the most recently active first: one count query, one bounded
+    query per status and one for the cards' next follow-ups; the same nine whatever the size."""
+    counts = dict(
+        Application.objects.filter(owner=owner)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    columns = []
+    cards: list[Application] = []
+    for status in PIPELINE_ORDER:
+        column = Column(status, Application.Status(status).label, counts.get(status, 0))
+        if column.count:
+            column.cards = list(
+                Application.objects.filter(owner=owner, status=status)
+                .select_related("company")
+                .only("id", "role_title", "status", "updated_at", "company__id", "company__name")
+                .order_by("-updated_at", "-id")[:per_column]
+            )
+            cards += column.cards
+        columns.append(column)
+    attach_next_due(cards)
+    return columns
+
+
+def applications_with_status(owner: AbstractBaseUser, status: str) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(owner=owner, status=status)
+        .select_related("company")
+        .order_by("-updated_at", "-id")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# One application
+
+
+@dataclass
+class ApplicationPage:
+    application: Application
+    interviews: list[Interview]
+    plan: list[FollowUp]  # open follow-ups, by due
+    history: list[FollowUp]  # sent, done, skipped, failed
+    events: list[Event]
+    contacts: list[Contact]
+
+
+def application_page(owner: AbstractBaseUser, application: Application) -> ApplicationPage:
+    interviews = list(
+        Interview.objects.filter(owner=owner, application=application)
+        .prefetch_related(Prefetch("interviewers", queryset=Contact.objects.order_by("name", "id")))
+        .order_by("start", "id")
+    )
+    follow_ups = list(
+        FollowUp.objects.filter(owner=owner, application=application)
+        .exclude(status=FollowUp.Status.CANCELLED)
+        .select_related("recipient")
+        .order_by("due", "id")
+    )
+    for fu in follow_ups:  # the page shows these; spare a query per row
+        fu.application = application
+    events = list(Event.objects.filter(owner=owner, application=application).order_by("-at", "-id"))
+    contacts: dict[int, Contact] = {}
+    if application.recruiter is not None:
+        contacts[application.recruiter.pk] = application.recruiter
+    for interview in interviews:
+        for contact in interview.interviewers.all():
+            contacts.setdefault(contact.pk, contact)
+    return ApplicationPage(
+        application=application,
+        interviews=interviews,
+        plan=[fu for fu in follow_ups if fu.status in FollowUp.OPEN],
+        history=[fu for fu in follow_ups if fu.status not in FollowUp.OPEN],
+        events=events,
+        contacts=list(contacts.values()),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Autocomplete
+
+
+def company_suggestions(owner: AbstractBaseUser, query: str, limit: int = 10) -> list[Company]:
+    query = (query or "").strip()
+    qs = Company.objects.filter(owner=owner)
+    if query:
+        qs = qs.filter(name__icontains=query)
+    return list(qs.order_by("name", "id")[:limit])
+
+
+def contact_suggestions(owner: AbstractBaseUser, query: str, limit: int = 10) -> list[Contact]:
+    query = (query or "").strip()
+    # Only the part after the last comma/"<" matters while someone types "Name <email>".
+    qs = Contact.objects.filter(owner=owner).select_related("company")
+    if query:
+        term = query.split("<", 1)[0].strip() or query.strip("<> ")
+        qs = qs.filter(Q(name__icontains=term) | Q(email__icontains=term))
+    return list(qs.order_by("name", "id")[:limit])

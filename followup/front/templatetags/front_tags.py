@@ -1,0 +1,141 @@
+"""Small display helpers: times in the recipient's zone, relative due dates, labels.
+
+Their output is built only from dates, numbers, fixed labels and reversed URLs (never from what
+people typed), so it is returned as SafeString: escaping it would change nothing and costs a
+measurable share of a long list's rendering time.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from followup.planner.calendar import UnknownZone, zone
+
+register = template.Library()
+
+KIND_LABELS = {
+    "thank_you": "Thank-you",
+    "check_in": "Check-in",
+    "check_in_2": "Second check-in",
+    "final_check_in": "Final check-in",
+    "rejection_reply": "Reply to rejection",
+    "keep_warm": "Keep-warm note",
+    "careers_check": "Careers page check",
+    "deliverable": "What you promised",
+    "call_script": "Phone call script",
+}
+CHANNEL_VERBS = {
+    "email": "Email",
+    "phone": "Phone call",
+    "linkedin": "LinkedIn",
+    "website": "Website",
+}
+
+
+def _in_zone(dt: datetime, tz: str) -> datetime:
+    try:
+        return dt.astimezone(zone(tz or "UTC"))
+    except UnknownZone:
+        return dt.astimezone(zone("UTC"))
+
+
+@lru_cache(maxsize=64)
+def _url_pattern(name: str) -> tuple[str, str]:
+    marker = 918273645
+    head, _, tail = reverse(name, args=[marker]).partition(str(marker))
+    return head, tail
+
+
+@register.filter
+def url_for(pk: int, name: str) -> str:
+    """`{{ fu.pk|url_for:"draft" }}`: reverse() once per URL name, then string joins
+    (a list of rows would otherwise resolve every URL of every row)."""
+    head, tail = _url_pattern(name)
+    return mark_safe(f"{head}{int(pk)}{tail}")  # noqa: S308 - digits and a reversed URL
+
+
+@register.filter
+def local_due(fu: Any) -> SafeString:
+    """'Mon 15 Dec, 10:00 EAT' in the zone the follow-up is shown in (the recipient's)."""
+    local = _in_zone(fu.due, fu.due_tz)
+    text = f"{local:%a} {local.day} {local:%b}, {local:%H:%M} {local.tzname() or ''}".rstrip()
+    return mark_safe(text)  # noqa: S308 - a formatted date
+
+
+@register.filter
+def local_due_iso(fu: Any) -> SafeString:
+    return mark_safe(_in_zone(fu.due, fu.due_tz).isoformat())  # noqa: S308 - a formatted date
+
+
+@register.filter
+def in_zone(dt: datetime | None, tz: str) -> str:
+    if dt is None:
+        return ""
+    local = _in_zone(dt, tz)
+    year = f" {local.year}" if local.year != timezone.now().year else ""
+    return f"{local:%a} {local.day} {local:%b}{year}, {local:%H:%M}"
+
+
+def _days_word(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+@register.filter
+def relative_due(fu: Any) -> SafeString:
+    return mark_safe(_relative_due(fu))  # noqa: S308 - fixed words and numbers
+
+
+def _relative_due(fu: Any) -> str:
+    """'3 days overdue', 'today', 'tomorrow', 'in 4 days' — counted in the follow-up's zone."""
+    local = _in_zone(fu.due, fu.due_tz)
+    today = _in_zone(timezone.now(), fu.due_tz).date()
+    delta = (local.date() - today).days
+    if delta < 0:
+        return f"{_days_word(-delta)} overdue"
+    if delta == 0:
+        return "today" if local >= _in_zone(timezone.now(), fu.due_tz) else "earlier today"
+    if delta == 1:
+        return "tomorrow"
+    if delta < 14:
+        return f"in {delta} days"
+    return f"in {delta // 7} weeks"
+
+
+@register.filter
+def is_overdue(fu: Any) -> bool:
+    return bool(fu.due < timezone.now() and fu.status in ("planned", "approved"))
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    label = KIND_LABELS.get(kind)
+    if label is not None:
+        return mark_safe(label)  # noqa: S308 - a fixed label
+    return str(kind).replace("_", " ").capitalize()
+
+
+@register.filter
+def channel_verb(channel: str) -> str:
+    label = CHANNEL_VERBS.get(channel)
+    if label is not None:
+        return mark_safe(label)  # noqa: S308 - a fixed label
+    return str(channel).capitalize()
+
+
+@register.filter
+def day_label(d: date) -> str:
+    return f"{d:%A} {d.day} {d:%B}"
+
+
+@register.filter
+def stars(n: int | None) -> str:
+    if not n:
+        return ""
+    return "\u2605" * int(n) + "\u2606" * (5 - int(n))

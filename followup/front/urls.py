@@ -1,0 +1,26 @@
+from django.urls import path
+
+from followup.front import views
+
+urlpatterns = [
+    path("", views.today, name="today"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("interviews/new/", views.record_interview, name="record-interview"),
+    path("interviews/promise-preview/", views.promise_preview, name="promise-preview"),
+    path("interviews/interviewer-row/", views.interviewer_row, name="interviewer-row"),
+    path("autocomplete/companies/", views.company_options, name="company-options"),
+    path("autocomplete/contacts/", views.contact_options, name="contact-options"),
+    path("applications/<int:application_id>/", views.application, name="application"),
+    path("applications/<int:application_id>/outcome/", views.set_outcome, name="set-outcome"),
+    path("pipeline/", views.pipeline, name="pipeline"),
+    path("follow-ups/<int:follow_up_id>/act/", views.act, name="act"),
+    path("follow-ups/<int:follow_up_id>/draft/", views.draft, name="draft"),
+    path("follow-ups/<int:follow_up_id>/draft/check/", views.draft_check, name="draft-check"),
+    path("follow-ups/<int:follow_up_id>/draft.eml", views.draft_eml, name="draft-eml"),
+    path("settings/", views.settings_page, name="settings"),
+    path("settings/questions/", views.question_bank, name="question-bank"),
+    path("settings/questions/preview/", views.question_bank_preview, name="question-bank-preview"),
+    path("settings/templates/<str:kind>/", views.template_editor, name="template"),
+    path("settings/templates/<str:kind>/preview/", views.template_preview, name="template-preview"),
+]

@@ -1,0 +1,721 @@
+"""Views: thin shells over followup.core.services.
+
+Each view starts with an owner-scoped getter (`_application`, `_follow_up`) that answers 404 for
+a missing id and for another user's id alike. Bad input never gives a 500: service errors
+(InvalidInput) go next to the field they name, and the form keeps what was typed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from followup import drafting
+from followup.core import services
+from followup.core.errors import InvalidInput, NotFound
+from followup.core.models import Application, FollowUp, MessageTemplate
+from followup.front import auth, forms, queries
+from followup.front import profile as profile_service
+from followup.lib.addresses import has_line_break
+from followup.planner import types as p
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _application(request: HttpRequest, application_id: int) -> Application:
+    try:
+        return services.get_application(request.user, application_id)
+    except NotFound:
+        raise Http404("No such application") from None
+
+
+def _follow_up(request: HttpRequest, follow_up_id: int) -> FollowUp:
+    try:
+        return services.get_follow_up(request.user, follow_up_id)
+    except NotFound:
+        raise Http404("No such follow-up") from None
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _profile(request: HttpRequest) -> Any:
+    return services.get_profile(request.user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sign-in
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    """`/login/?token=...` exchanges the one-time token printed by `followup serve` for a session
+    of the local user, then redirects to a URL without the token."""
+    token = request.GET.get(auth.TOKEN_PARAM, "")
+    destination = _safe_next(request, reverse("today"))
+    if token and not settings.HOSTED:
+        if auth.consume_token(token):
+            login(
+                request,
+                services.get_local_user(),
+                backend="django.contrib.auth.backends.ModelBackend",
+            )
+            return redirect(destination)
+        if request.user.is_authenticated:
+            return redirect(destination)
+        return render(request, "front/login.html", {"token_refused": True}, status=403)
+    if request.user.is_authenticated:
+        return redirect(destination)
+    form = None
+    if settings.HOSTED:
+        form = AuthenticationForm(request, data=request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            login(request, form.get_user())
+            return redirect(destination)
+    return render(request, "front/login.html", {"form": form})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return render(request, "front/login.html", {"signed_out": True})
+
+
+# ---------------------------------------------------------------------------------------------
+# Today
+
+
+@login_required
+@require_GET
+def today(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    show = request.GET.get("show", "")
+    if show in queries.TODAY_SECTIONS:
+        paginator = Paginator(queries.section_queryset(request.user, profile.time_zone, show), 50)
+        page = paginator.get_page(request.GET.get("page"))
+        return render(
+            request,
+            "front/today_section.html",
+            {
+                "nav": "today",
+                "title": queries.SECTION_TITLES[show],
+                "page": page,
+                "show": show,
+                "next_url": request.get_full_path(),
+            },
+        )
+    page_data = queries.today_page(request.user, profile.time_zone)
+    return render(
+        request,
+        "front/today.html",
+        {
+            "nav": "today",
+            "page": page_data,
+            "profile": profile,
+            "next_url": request.get_full_path(),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Acting on a follow-up: mark sent / done / skip / snooze / replied / approve
+
+
+ACTIONS = {
+    "sent": (services.mark_sent, "Marked sent."),
+    "done": (services.mark_done, "Marked done."),
+    "skip": (services.skip, "Skipped."),
+    "replied": (services.record_reply, "Reply recorded: the check-ins stop."),
+    "approve": (services.approve, "Approved."),
+}
+SNOOZES = {"snooze-1": 1, "snooze-3": 3, "snooze-7": 7}
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    fu = _follow_up(request, follow_up_id)
+    action = request.POST.get("action", "")
+    note, error = "", ""
+    try:
+        if action in SNOOZES:
+            fu = services.snooze(request.user, fu.pk, SNOOZES[action])
+            note = f"Snoozed to {_local(fu)}."
+        elif action in ACTIONS:
+            function, note = ACTIONS[action]
+            fu = function(request.user, fu.pk)
+        else:
+            raise InvalidInput("action", f"unknown action {action!r}")
+    except InvalidInput as exc:
+        error = exc.message
+    fallback = reverse("application", args=[fu.application_id])
+    if _is_htmx(request):
+        if action == "replied" and not error:
+            # The whole plan changed: reload the page rather than one row.
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        fu = _follow_up(request, fu.pk)
+        context = {
+            "fu": fu,
+            "note": note,
+            "error": error,
+            "place": request.POST.get("place", "today"),
+            "next_url": _safe_next(request, fallback),
+        }
+        return render(request, "front/_follow_up_row.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, f"{fu.get_kind_display()}: {note}")
+    return redirect(_safe_next(request, fallback))
+
+
+def _local(fu: FollowUp) -> str:
+    from followup.front.templatetags.front_tags import local_due
+
+    return local_due(fu)
+
+
+# ---------------------------------------------------------------------------------------------
+# Record an interview
+
+
+@login_required
+def record_interview(request: HttpRequest) -> HttpResponse:
+    application = None
+    application_id = request.POST.get("application") or request.GET.get("application")
+    if application_id:
+        if not str(application_id).isdigit():
+            raise Http404("No such application")
+        application = _application(request, int(application_id))
+    profile = _profile(request)
+    if request.method == "POST":
+        form = forms.InterviewForm(request.POST, application=application)
+        if form.is_valid():
+            try:
+                recorded = services.record_interview(request.user, form.to_input())
+            except (InvalidInput, NotFound) as exc:
+                forms.add_service_error(form, InvalidInput(exc.field, exc.message))
+            else:
+                count = len(recorded.follow_ups)
+                messages.success(
+                    request,
+                    f"Interview recorded. {count} follow-up{'s' if count != 1 else ''} planned.",
+                )
+                return redirect(reverse("application", args=[recorded.application.pk]) + "#plan")
+    else:
+        now = timezone.now().astimezone(services.zone(profile.time_zone))
+        form = forms.InterviewForm(
+            application=application,
+            initial={
+                "tz": profile.time_zone,
+                "start": now.replace(minute=0, second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M"),
+                "duration": 60,
+                "keep_warm": True,
+            },
+        )
+    return render(
+        request,
+        "front/record_interview.html",
+        {
+            "nav": "record",
+            "form": form,
+            "application": application,
+            "profile": profile,
+            "time_zones": forms.time_zone_names(),
+            "preview": _promise_line(
+                request.POST if request.method == "POST" else form.initial, profile, application
+            ),
+        },
+    )
+
+
+def _promise_line(data: Any, profile: Any, application: Application | None) -> str:
+    """The promised phrase resolved as the form stands; '' when the form is too incomplete."""
+    from followup.planner import preview_promise
+    from followup.planner.calendar import UnknownCountry, UnknownZone
+
+    phrase = str(data.get("promised", ""))[:300]
+    tz = str(data.get("tz", "")).strip() or profile.time_zone
+    country = str(data.get("country", "")).strip().upper()
+    if not country and application is not None:
+        country = application.company.country
+    country = country or profile.country
+    role_type = str(data.get("role_type", "")) or (
+        application.role_type if application else "standard"
+    )
+    if role_type not in dict(Application.ROLE_TYPES):
+        role_type = "standard"
+    start_text = str(data.get("start", "")).strip().replace("T", " ")
+    try:
+        start = datetime.fromisoformat(start_text)
+    except ValueError:
+        return "Enter when the interview started to see the check-in date."
+    try:
+        minutes = int(data.get("duration") or 60)
+    except (TypeError, ValueError):
+        minutes = 60
+    if not 1 <= minutes <= 24 * 60:
+        minutes = 60
+    from datetime import timedelta
+
+    try:
+        return preview_promise(
+            phrase, start + timedelta(minutes=minutes), tz, country, role_type=role_type
+        )
+    except UnknownZone:
+        return f"Unknown time zone {tz!r}: pick one from the list, like Africa/Nairobi."
+    except UnknownCountry:
+        return f"No public-holiday calendar for {country!r}."
+    except (ValueError, OverflowError):
+        return "Enter when the interview started to see the check-in date."
+
+
+@login_required
+@require_GET
+def promise_preview(request: HttpRequest) -> HttpResponse:
+    application = None
+    application_id = request.GET.get("application", "")
+    if application_id.isdigit():
+        application = _application(request, int(application_id))
+    line = _promise_line(request.GET, _profile(request), application)
+    return render(request, "front/_promise_preview.html", {"preview": line})
+
+
+@login_required
+@require_GET
+def interviewer_row(request: HttpRequest) -> HttpResponse:
+    return render(request, "front/widgets/_person_row.html", {"name": "interviewers", "value": ""})
+
+
+@login_required
+@require_GET
+def company_options(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q") or request.GET.get("company") or ""
+    companies = queries.company_suggestions(request.user, query[:200])
+    return render(request, "front/_company_options.html", {"companies": companies})
+
+
+@login_required
+@require_GET
+def contact_options(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q") or request.GET.get("recruiter") or ""
+    if not query:
+        values = [v for v in request.GET.getlist("interviewers") if v.strip()]
+        query = values[-1] if values else ""
+    contacts = queries.contact_suggestions(request.user, query[:200])
+    return render(request, "front/_contact_options.html", {"contacts": contacts})
+
+
+# ---------------------------------------------------------------------------------------------
+# Application
+
+
+@login_required
+@require_GET
+def application(request: HttpRequest, application_id: int) -> HttpResponse:
+    app = _application(request, application_id)
+    data = queries.application_page(request.user, app)
+    return render(
+        request,
+        "front/application.html",
+        {
+            "nav": "pipeline",
+            "app": app,
+            "data": data,
+            "outcome_form": forms.OutcomeForm(),
+            "tz": _profile(request).time_zone,
+            "next_url": request.get_full_path(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def set_outcome(request: HttpRequest, application_id: int) -> HttpResponse:
+    app = _application(request, application_id)
+    form = forms.OutcomeForm(request.POST)
+    if form.is_valid():
+        outcome = form.cleaned_data["outcome"]
+        try:
+            services.set_outcome(request.user, app.pk, outcome)
+        except InvalidInput as exc:
+            forms.add_service_error(form, exc)
+        else:
+            label = dict(forms.OUTCOME_CHOICES)[outcome].lower()
+            messages.success(request, f"Outcome set: {label}. The plan below has changed to match.")
+            return redirect(reverse("application", args=[app.pk]) + "#plan")
+    data = queries.application_page(request.user, app)
+    return render(
+        request,
+        "front/application.html",
+        {
+            "nav": "pipeline",
+            "app": app,
+            "data": data,
+            "outcome_form": form,
+            "tz": _profile(request).time_zone,
+            "next_url": reverse("application", args=[app.pk]),
+        },
+        status=400,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Pipeline
+
+
+@login_required
+@require_GET
+def pipeline(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status in Application.Status.values:
+        paginator = Paginator(queries.applications_with_status(request.user, status), 50)
+        page = paginator.get_page(request.GET.get("page"))
+        queries.attach_next_due(list(page.object_list))
+        return render(
+            request,
+            "front/pipeline_status.html",
+            {
+                "nav": "pipeline",
+                "page": page,
+                "status_label": Application.Status(status).label,
+                "status": status,
+            },
+        )
+    columns = queries.pipeline(request.user)
+    return render(request, "front/pipeline.html", {"nav": "pipeline", "columns": columns})
+
+
+# ---------------------------------------------------------------------------------------------
+# Draft
+
+
+def _mailto(fu: FollowUp, subject: str, body: str) -> str:
+    to = fu.recipient.email if fu.recipient and fu.recipient.email else ""
+    return f"mailto:{quote(to, safe='@')}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
+
+
+def _draft_context(
+    request: HttpRequest, fu: FollowUp, form: forms.DraftForm, warnings: list[Any]
+) -> dict[str, Any]:
+    subject = form["subject"].value() or ""
+    body = form["body"].value() or ""
+    return {
+        "nav": "today",
+        "fu": fu,
+        "form": form,
+        "warnings": warnings,
+        "editable": fu.status in FollowUp.OPEN,
+        "is_email": fu.channel == p.EMAIL,
+        "mailto": _mailto(fu, subject, body),
+        "word_count": drafting.word_count(body),
+    }
+
+
+def _warnings_for(request: HttpRequest, fu: FollowUp, subject: str, body: str) -> list[Any]:
+    """The checker's warnings for the text as typed (nothing is saved)."""
+    fu.subject, fu.body = subject, body
+    return services.draft_warnings(request.user, fu)
+
+
+@login_required
+def draft(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    fu = _follow_up(request, follow_up_id)
+    if request.method == "POST":
+        form = forms.DraftForm(request.POST)
+        action = request.POST.get("action", "save")
+        if form.is_valid():
+            subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]
+            try:
+                fu = services.edit_draft(request.user, fu.pk, subject, body)
+                if action == "approve":
+                    fu = services.approve(request.user, fu.pk)
+                    messages.success(
+                        request,
+                        "Approved. Send it from here or let followup send it when it is due.",
+                    )
+                else:
+                    messages.success(request, "Draft saved.")
+            except InvalidInput as exc:
+                forms.add_service_error(form, exc)
+            else:
+                return redirect("draft", follow_up_id=fu.pk)
+        warnings = _warnings_for(
+            request,
+            _follow_up(request, fu.pk),
+            form["subject"].value() or "",
+            form["body"].value() or "",
+        )
+        return render(
+            request, "front/draft.html", _draft_context(request, fu, form, warnings), status=400
+        )
+    form = forms.DraftForm(initial={"subject": fu.subject, "body": fu.body})
+    warnings = services.draft_warnings(request.user, fu)
+    return render(request, "front/draft.html", _draft_context(request, fu, form, warnings))
+
+
+@login_required
+@require_POST
+def draft_check(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    fu = _follow_up(request, follow_up_id)
+    subject = request.POST.get("subject", "")[:1000]
+    body = request.POST.get("body", "")[:100_000]
+    warnings = _warnings_for(request, fu, subject, body)
+    return render(
+        request,
+        "front/_warnings.html",
+        {
+            "warnings": warnings,
+            "word_count": drafting.word_count(body),
+            "is_email": fu.channel == p.EMAIL,
+            "oob": True,
+        },
+    )
+
+
+@login_required
+@require_GET
+def draft_eml(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    """The draft as an .eml file to open in a mail app. Header values with line breaks are refused."""
+    fu = _follow_up(request, follow_up_id)
+    if fu.channel != p.EMAIL:
+        raise Http404("Only email follow-ups can be downloaded")
+    profile = _profile(request)
+    to_name = fu.recipient.name if fu.recipient else ""
+    to_email = fu.recipient.email if fu.recipient else ""
+    headers = [fu.subject, to_name, to_email, profile.full_name, profile.email, fu.message_id]
+    if any(has_line_break(value or "") for value in headers):
+        return HttpResponseBadRequest(
+            "This draft has a line break in its subject or an address; fix it before downloading.",
+            content_type="text/plain; charset=utf-8",
+        )
+    message = EmailMessage()
+    try:
+        if to_email:
+            message["To"] = formataddr((to_name, to_email)) if to_name else to_email
+        if profile.email:
+            message["From"] = (
+                formataddr((profile.full_name, profile.email))
+                if profile.full_name
+                else profile.email
+            )
+        message["Subject"] = fu.subject
+        message["Date"] = format_datetime(datetime.now(UTC))
+        if fu.message_id:
+            message["Message-ID"] = fu.message_id
+        if fu.in_reply_to:
+            message["In-Reply-To"] = fu.in_reply_to
+        message["X-Unsent"] = "1"  # Outlook and others open it as a draft to send
+        message.set_content(fu.body or "")
+        data = message.as_bytes()
+    except (ValueError, TypeError):
+        return HttpResponseBadRequest(
+            "This draft cannot be written as an email.", content_type="text/plain; charset=utf-8"
+        )
+    response = HttpResponse(data, content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="followup-{fu.pk}-{fu.kind}.eml"'
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings
+
+
+@login_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    if request.method == "POST":
+        form = forms.ProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                profile_service.save_profile(request.user, form.cleaned_data)
+            except InvalidInput as exc:
+                forms.add_service_error(form, exc)
+            else:
+                messages.success(request, "Settings saved.")
+                return redirect("settings")
+        status = 400
+    else:
+        form = forms.ProfileForm(
+            initial={name: getattr(profile, name) for name in profile_service.PROFILE_FIELDS}
+        )
+        status = 200
+    custom = set(MessageTemplate.objects.filter(owner=request.user).values_list("kind", flat=True))
+    templates = [
+        {"kind": kind, "label": _kind_label(kind), "custom": kind in custom}
+        for kind in drafting.TEMPLATE_KEYS
+    ]
+    return render(
+        request,
+        "front/settings.html",
+        {
+            "nav": "settings",
+            "form": form,
+            "templates": templates,
+            "custom_bank": bool(profile.question_bank),
+            "time_zones": forms.time_zone_names(),
+        },
+        status=status,
+    )
+
+
+def _kind_label(kind: str) -> str:
+    from followup.front.templatetags.front_tags import kind_label
+
+    return kind_label(kind)
+
+
+def _template_kind(kind: str) -> str:
+    if kind not in drafting.TEMPLATE_KEYS:
+        raise Http404("No such template")
+    return kind
+
+
+def _render_preview(request: HttpRequest, kind: str, subject: str, body: str) -> dict[str, Any]:
+    source = drafting.TemplateSource(subject=subject, body=body)
+    problems = drafting.validate_template(source, kind)
+    rendered = None
+    if not problems:
+        try:
+            rendered = drafting.preview(
+                kind, source, profile_service.sample_context(request.user, kind)
+            )
+        except drafting.TemplateProblem as exc:
+            problems = [str(exc)]
+    return {"problems": problems, "rendered": rendered}
+
+
+@login_required
+def template_editor(request: HttpRequest, kind: str) -> HttpResponse:
+    kind = _template_kind(kind)
+    if request.method == "POST":
+        if request.POST.get("action") == "reset":
+            changed = profile_service.reset_template(request.user, kind)
+            messages.success(
+                request, f"Back to the built-in template; {changed} open draft(s) rewritten."
+            )
+            return redirect("template", kind=kind)
+        form = forms.TemplateForm(request.POST, kind=kind)
+        if form.is_valid():
+            try:
+                changed = profile_service.save_template(
+                    request.user, kind, form.cleaned_data["subject"], form.cleaned_data["body"]
+                )
+            except InvalidInput as exc:
+                forms.add_service_error(form, exc)
+            else:
+                messages.success(request, f"Template saved; {changed} open draft(s) rewritten.")
+                return redirect("template", kind=kind)
+        status = 400
+        source = drafting.TemplateSource(
+            subject=form["subject"].value() or "", body=form["body"].value() or ""
+        )
+        custom = True
+    else:
+        source, custom = profile_service.template_source(request.user, kind)
+        form = forms.TemplateForm(
+            initial={"subject": source.subject, "body": source.body}, kind=kind
+        )
+        status = 200
+    return render(
+        request,
+        "front/template_editor.html",
+        {
+            "nav": "settings",
+            "kind": kind,
+            "label": _kind_label(kind),
+            "form": form,
+            "custom": custom,
+            "variables": sorted(drafting.TEMPLATE_VARIABLES.items()),
+            **_render_preview(request, kind, source.subject, source.body),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def template_preview(request: HttpRequest, kind: str) -> HttpResponse:
+    kind = _template_kind(kind)
+    subject = request.POST.get("subject", "")[:20_000]
+    body = request.POST.get("body", "")[:20_000]
+    return render(
+        request, "front/_template_preview.html", _render_preview(request, kind, subject, body)
+    )
+
+
+@login_required
+def question_bank(request: HttpRequest) -> HttpResponse:
+    profile = _profile(request)
+    if request.method == "POST":
+        form = forms.QuestionBankForm(request.POST)
+        if form.is_valid():
+            try:
+                profile_service.save_question_bank(request.user, form.cleaned_data)
+            except InvalidInput as exc:
+                forms.add_service_error(form, exc)
+            else:
+                messages.success(request, "Question bank saved. New drafts ask these questions.")
+                return redirect("question-bank")
+        status = 400
+        texts = {k: form[k].value() or "" for k in forms.QUESTION_TOPICS}
+    else:
+        texts = profile_service.question_texts(profile)
+        form = forms.QuestionBankForm(initial=texts)
+        status = 200
+    return render(
+        request,
+        "front/question_bank.html",
+        {"nav": "settings", "form": form, **_bank_preview(request, texts)},
+        status=status,
+    )
+
+
+def _bank_preview(request: HttpRequest, texts: dict[str, str]) -> dict[str, Any]:
+    bank = tuple(
+        drafting.Question(topic=q.topic, text=(texts.get(q.topic) or "").strip() or q.text)
+        for q in drafting.DEFAULT_QUESTION_BANK
+    )
+    source, _ = profile_service.template_source(request.user, p.REJECTION_REPLY)
+    ctx = profile_service.sample_context(request.user, p.REJECTION_REPLY, question_bank=bank)
+    try:
+        rendered = drafting.preview(p.REJECTION_REPLY, source, ctx)
+        problems: list[str] = []
+    except drafting.TemplateProblem as exc:
+        rendered, problems = None, [str(exc)]
+    return {"rendered": rendered, "problems": problems, "preview_label": "Rejection reply"}
+
+
+@login_required
+@require_POST
+def question_bank_preview(request: HttpRequest) -> HttpResponse:
+    texts = {topic: request.POST.get(topic, "")[:500] for topic in forms.QUESTION_TOPICS}
+    return render(request, "front/_template_preview.html", _bank_preview(request, texts))

@@ -1,0 +1,605 @@
+"""The sender: claim approved rows whose send time has come, send them, mark them sent.
+
+- A claim is a conditional UPDATE (approved -> sending, with a lease) in a short transaction;
+  PostgreSQL takes the rows with SELECT ... FOR UPDATE SKIP LOCKED, SQLite's IMMEDIATE
+  transactions serialise claims. No transaction is held across SMTP or IMAP.
+- One SMTP connection per owner per batch.
+- Order per row: SMTP -> copy to the Sent folder (when the server keeps none) -> mark sent. The
+  Sent copy is what lease recovery looks for: a row left in "sending" after its lease is looked up
+  in the Sent folder by Message-ID before anything is resent; without IMAP it is not resent, it
+  needs the user's attention.
+- Retryable errors put the row back to approved with exponential backoff; nothing is lost.
+- A stop request is honoured between rows: rows claimed but not started go back to approved.
+
+FOLLOWUP_TEST_CRASH_AFTER=claim|smtp makes the process exit on the spot at that point (tests kill
+the worker there, as SIGKILL would).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import groupby
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from followup.core import services
+from followup.core.models import Event, FollowUp
+from followup.env import env_int
+from followup.mail import compose
+from followup.mail.accounts import imap_config, smtp_config
+from followup.mail.crypto import SecretError
+from followup.mail.imap import ImapClient, MailboxError
+from followup.mail.models import MailAccount
+from followup.mail.smtp import DeliveryError, SmtpConnection
+from followup.planner import types as p
+
+log = logging.getLogger("followup.mail.sender")
+
+S = FollowUp.Status
+CRASH_ENV = "FOLLOWUP_TEST_CRASH_AFTER"
+LEASE_ENV = "FOLLOWUP_SEND_LEASE_SECONDS"
+BATCH_SIZE = 100
+MAX_ATTEMPTS = 8
+MAX_BACKOFF = timedelta(hours=6)
+# Timeline kinds for what the core's Event.Kind has no name for yet (stored as plain strings).
+EVENT_FAILED = "follow_up_failed"
+
+NO_IMAP_ATTENTION = (
+    "Sending was interrupted after it started, and without an IMAP account followup cannot check "
+    "whether it went out. Look in your Sent folder: if it is there, confirm it sent; if not, "
+    "approve it again."
+)
+
+
+def lease_seconds() -> int:
+    return max(1, env_int(LEASE_ENV, 300))
+
+
+def batch_size_setting() -> int:
+    """Rows per claim (FOLLOWUP_SEND_BATCH_SIZE, default 100): one SMTP connection each."""
+    return max(1, env_int("FOLLOWUP_SEND_BATCH_SIZE", BATCH_SIZE))
+
+
+def crash_point(name: str) -> None:
+    """Test hook: exit at once (no cleanup, as SIGKILL) when FOLLOWUP_TEST_CRASH_AFTER names
+    this point."""
+    if os.environ.get(CRASH_ENV) == name:
+        os._exit(70)
+
+
+def backoff(attempts: int) -> timedelta:
+    """1 min, 2, 4, 8, ... capped at 6 hours."""
+    seconds = 60 * (2 ** max(attempts - 1, 0))
+    return min(timedelta(seconds=seconds), MAX_BACKOFF)
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    released: int = 0
+    recovered: int = 0
+    resent: int = 0
+    needs_attention: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def merge(self, other: SendReport) -> None:
+        for name in (
+            "sent",
+            "retried",
+            "failed",
+            "released",
+            "recovered",
+            "resent",
+            "needs_attention",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors.extend(other.errors)
+
+
+@dataclass
+class Claim:
+    ids: list[int]
+    lease_until: datetime
+    claimed_at: datetime
+
+
+# ---------------------------------------------------------------------------------------------
+# Scheduling and claiming
+
+
+def schedule_unscheduled(now: datetime | None = None) -> int:
+    """Approved email rows without a send time (approved by a caller that did not schedule) get
+    their due time inside the recipient's working hours."""
+    from followup.mail.outbox import send_time
+
+    now = now or timezone.now()
+    changed = 0
+    rows = FollowUp.objects.filter(
+        status=S.APPROVED, channel=p.EMAIL, send_after__isnull=True
+    ).select_related("owner", "application__company")
+    for fu in rows[:1000]:
+        when = send_time(fu.owner, fu, now)
+        changed += FollowUp.objects.filter(
+            pk=fu.pk, status=S.APPROVED, send_after__isnull=True
+        ).update(send_after=when)
+    return changed
+
+
+def sendable(now: datetime):  # -> QuerySet[FollowUp]
+    return FollowUp.objects.filter(
+        status=S.APPROVED,
+        channel=p.EMAIL,
+        send_after__lte=now,
+        owner_id__in=MailAccount.objects.values("owner_id"),
+    ).filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+
+
+def claim_batch(
+    now: datetime, limit: int = BATCH_SIZE, lease: int | None = None, owner_id: int | None = None
+) -> Claim:
+    """Take up to `limit` rows: approved -> sending with a lease. Other workers skip them."""
+    lease_until = now + timedelta(seconds=lease or lease_seconds())
+    with transaction.atomic():
+        qs = sendable(now)
+        if owner_id is not None:
+            qs = qs.filter(owner_id=owner_id)
+        qs = qs.order_by("send_after", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        ids = list(qs.values_list("id", flat=True)[:limit])
+        if not ids:
+            return Claim([], lease_until, now)
+        FollowUp.objects.filter(pk__in=ids, status=S.APPROVED).update(
+            status=S.SENDING, lease_until=lease_until, updated_at=now
+        )
+        # Under SKIP LOCKED (or SQLite's write lock) every row selected is ours; read back to be sure.
+        ids = list(
+            FollowUp.objects.filter(pk__in=ids, status=S.SENDING, lease_until=lease_until)
+            .order_by("send_after", "id")
+            .values_list("id", flat=True)
+        )
+    return Claim(ids, lease_until, now)
+
+
+def _ours(pk: int, lease_until: datetime):  # -> QuerySet[FollowUp]
+    return FollowUp.objects.filter(pk=pk, status=S.SENDING, lease_until=lease_until)
+
+
+def release(
+    ids: Sequence[int],
+    lease_until: datetime,
+    *,
+    error: str = "",
+    next_attempt_at: datetime | None = None,
+) -> int:
+    """Rows claimed but not attempted go back to approved (a stop request, an account error)."""
+    if not ids:
+        return 0
+    values: dict[str, object] = {
+        "status": S.APPROVED,
+        "lease_until": None,
+        "updated_at": timezone.now(),
+    }
+    if error:
+        values["last_error"] = error
+    if next_attempt_at is not None:
+        values["next_attempt_at"] = next_attempt_at
+    return FollowUp.objects.filter(
+        pk__in=list(ids), status=S.SENDING, lease_until=lease_until
+    ).update(**values)
+
+
+def _retry_or_fail(
+    fu: FollowUp,
+    lease_until: datetime,
+    error: DeliveryError | str,
+    now: datetime,
+    report: SendReport,
+) -> None:
+    message = error.message if isinstance(error, DeliveryError) else error
+    retry = error.retry if isinstance(error, DeliveryError) else False
+    # The account (login, server, network) is the problem, not this message: wait for it to be
+    # fixed, backing off, however long it takes. Nothing is lost.
+    account_level = isinstance(error, DeliveryError) and error.account_level
+    attempts = fu.attempts + 1
+    if retry and (attempts < MAX_ATTEMPTS or account_level):
+        _ours(fu.pk, lease_until).update(
+            status=S.APPROVED,
+            lease_until=None,
+            attempts=attempts,
+            next_attempt_at=now + backoff(attempts),
+            last_error=message,
+            updated_at=now,
+        )
+        report.retried += 1
+        return
+    if retry:
+        message = f"gave up after {attempts} attempts: {message}"
+    with transaction.atomic():
+        updated = _ours(fu.pk, lease_until).update(
+            status=S.FAILED,
+            lease_until=None,
+            attempts=attempts,
+            next_attempt_at=None,
+            last_error=message,
+            updated_at=now,
+        )
+        if updated:
+            services.log_event(
+                fu.owner,
+                fu.application,
+                EVENT_FAILED,
+                f"{fu.get_kind_display()} not sent: {message}",
+                follow_up=fu,
+                at=now,
+            )
+    report.failed += 1
+    report.errors.append(f"follow-up {fu.pk}: {message}")
+
+
+def _mark_sent(
+    fu: FollowUp,
+    lease_until: datetime,
+    message_subject: str,
+    thread: compose.Thread | None,
+    now: datetime,
+    note: str = "",
+) -> bool:
+    """sending -> sent, only while our lease holds, with its timeline event, in one short
+    transaction. Plain SQL: this runs once per message and the ORM's query building cost as
+    much as the SMTP exchange (see benchmarks/bench_mail.py)."""
+    qn = connection.ops.quote_name
+    dt = connection.ops.adapt_datetimefield_value
+    table = qn(FollowUp._meta.db_table)
+    sets = [f"{qn('status')} = %s", f"{qn('sent_at')} = %s", f"{qn('lease_until')} = NULL",
+            f"{qn('next_attempt_at')} = NULL", f"{qn('attempts')} = {qn('attempts')} + 1",
+            f"{qn('last_error')} = ''", f"{qn('updated_at')} = %s"]  # fmt: skip
+    params: list[object] = [S.SENT, dt(now), dt(now)]
+    if thread is not None:
+        sets += [f"{qn('in_reply_to')} = %s", f"{qn('references')} = %s", f"{qn('subject')} = %s"]
+        params += [thread.in_reply_to, " ".join(thread.references), message_subject]
+    where = f"{qn('id')} = %s AND {qn('status')} = %s AND {qn('lease_until')} = %s"
+    params += [fu.pk, S.SENDING, dt(lease_until)]
+    to = fu.recipient.name if fu.recipient else "the recipient"
+    message = note or f"{fu.get_kind_display()} sent to {to}"
+    data = Event._meta.get_field("data").get_db_prep_value({}, connection)
+    # Identifiers come from the models through quote_name; every value is a parameter.
+    columns = ", ".join(
+        qn(c)
+        for c in ("owner_id", "application_id", "follow_up_id", "at", "kind", "message", "data")
+    )
+    event_sql = (
+        f"INSERT INTO {qn(Event._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)"  # noqa: S608
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {', '.join(sets)} WHERE {where}", params)  # noqa: S608
+        updated = cursor.rowcount
+        if updated:
+            cursor.execute(
+                event_sql,
+                [
+                    fu.owner_id,
+                    fu.application_id,
+                    fu.pk,
+                    dt(now),
+                    Event.Kind.FOLLOW_UP_SENT,
+                    message,
+                    data,
+                ],
+            )
+    if not updated:
+        log.warning("follow-up %s was sent but its lease had been taken over", fu.pk)
+    return bool(updated)
+
+
+# ---------------------------------------------------------------------------------------------
+# IMAP helpers shared with recovery
+
+
+class LazyImap:
+    """One IMAP session per owner, opened on first use."""
+
+    def __init__(self, account: MailAccount) -> None:
+        self.account = account
+        self.client: ImapClient | None = None
+
+    def get(self) -> ImapClient:
+        if self.client is None:
+            config = imap_config(self.account)
+            if config is None:
+                raise MailboxError("no IMAP account", retry=False)
+            self.client = ImapClient(config).connect()
+        return self.client
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+
+
+def sent_folder(client: ImapClient, account: MailAccount) -> str:
+    if client.folder_exists(account.sent_folder):
+        return account.sent_folder
+    return client.special_folder("\\Sent") or account.sent_folder
+
+
+def drafts_folder(client: ImapClient, account: MailAccount) -> str:
+    if client.folder_exists(account.drafts_folder):
+        return account.drafts_folder
+    return client.special_folder("\\Drafts") or account.drafts_folder
+
+
+def find_in_sent(client: ImapClient, account: MailAccount, message_id: str) -> bool:
+    folders = [sent_folder(client, account)]
+    all_mail = client.special_folder("\\All")
+    if all_mail and all_mail not in folders:
+        folders.append(all_mail)
+    for folder in folders:
+        if client.folder_exists(folder) and client.search_message_id(folder, message_id):
+            return True
+    return False
+
+
+def copy_to_sent(
+    imap: LazyImap, account: MailAccount, message_id: str, data: bytes, now: datetime
+) -> str:
+    """Put a copy in the Sent folder unless the server keeps one. Returns an error text or ""."""
+    if not account.has_imap or account.sent_copy == MailAccount.SentCopy.NEVER:
+        return ""
+    try:
+        client = imap.get()
+        folder = sent_folder(client, account)
+        auto = account.sent_copy == MailAccount.SentCopy.AUTO
+        if auto and client.folder_exists(folder) and client.search_message_id(folder, message_id):
+            return ""  # the server filed one already
+        client.append(folder, data, flags=["\\Seen"], when=now)
+    except MailboxError as exc:
+        imap.close()
+        return f"sent, but the copy to the Sent folder failed: {exc.message}"
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Sending
+
+
+def send_due(
+    now: datetime | None = None,
+    *,
+    stop_event: threading.Event | None = None,
+    batch_size: int | None = None,
+    owner_id: int | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> SendReport:
+    """Send every approved email follow-up whose time has come. Returns what happened."""
+    clock = clock or ((lambda: now) if now is not None else timezone.now)  # type: ignore[assignment,return-value]
+    batch_size = batch_size or batch_size_setting()
+    report = SendReport()
+    schedule_unscheduled(clock())
+    while not (stop_event is not None and stop_event.is_set()):
+        claim = claim_batch(clock(), batch_size, owner_id=owner_id)
+        if not claim.ids:
+            break
+        crash_point("claim")
+        _send_batch(claim, report, stop_event, clock)
+    return report
+
+
+def _renew(claim: Claim, now: datetime) -> None:
+    """When a third of the lease has gone, extend it for every row of the claim still waiting
+    (every owner's: they all share the claim's lease value)."""
+    length = claim.lease_until - claim.claimed_at
+    if now - claim.claimed_at < length / 3:
+        return
+    new_lease = now + length
+    FollowUp.objects.filter(
+        pk__in=claim.ids, status=S.SENDING, lease_until=claim.lease_until
+    ).update(lease_until=new_lease)
+    claim.lease_until, claim.claimed_at = new_lease, now
+
+
+def _send_batch(
+    claim: Claim,
+    report: SendReport,
+    stop_event: threading.Event | None,
+    clock: Callable[[], datetime],
+) -> None:
+    rows = list(
+        FollowUp.objects.filter(pk__in=claim.ids, status=S.SENDING, lease_until=claim.lease_until)
+        .select_related("owner", "recipient", "application__company")
+        .order_by("owner_id", "send_after", "id")
+    )
+    accounts = {
+        a.owner_id: a for a in MailAccount.objects.filter(owner_id__in={r.owner_id for r in rows})
+    }
+    groups = [
+        (owner_id, list(group)) for owner_id, group in groupby(rows, key=lambda r: r.owner_id)
+    ]
+    for index, (owner_id, group) in enumerate(groups):
+        if stop_event is not None and stop_event.is_set():
+            report.released += release(
+                [fu.pk for _, g in groups[index:] for fu in g], claim.lease_until
+            )
+            return
+        account = accounts.get(owner_id)
+        stopped = _send_group(account, group, claim, report, stop_event, clock)
+        if stopped:
+            report.released += release(
+                [fu.pk for _, g in groups[index + 1 :] for fu in g], claim.lease_until
+            )
+            return
+
+
+def _send_group(
+    account: MailAccount | None,
+    group: list[FollowUp],
+    claim: Claim,
+    report: SendReport,
+    stop_event: threading.Event | None,
+    clock: Callable[[], datetime],
+) -> bool:
+    """Send one owner's rows on one SMTP connection. True when a stop was requested."""
+    now = clock()
+    if account is None:
+        report.released += release(
+            [fu.pk for fu in group],
+            claim.lease_until,
+            error="no mail account: add one with `followup mail add`",
+        )
+        return False
+    try:
+        smtp = SmtpConnection(smtp_config(account))
+    except SecretError as exc:
+        report.released += release(
+            [fu.pk for fu in group],
+            claim.lease_until,
+            error=str(exc),
+            next_attempt_at=now + backoff(1),
+        )
+        _account_error(account, str(exc))
+        return False
+    sender = compose.Sender(address=account.from_address, name=account.from_name)
+    imap = LazyImap(account)
+    had_error = False
+    try:
+        for i, fu in enumerate(group):
+            if stop_event is not None and stop_event.is_set():
+                report.released += release([r.pk for r in group[i:]], claim.lease_until)
+                return True
+            now = clock()
+            _renew(claim, now)
+            try:
+                thread = compose.thread_for(fu)
+                rendered = compose.render(fu, sender, thread=thread, now=now)
+            except compose.ComposeError as exc:
+                _retry_or_fail(fu, claim.lease_until, f"{exc.field}: {exc.message}", now, report)
+                continue
+            data = rendered.data
+            try:
+                smtp.send_bytes(account.from_address, list(rendered.to_addrs), data)
+            except DeliveryError as exc:
+                _retry_or_fail(fu, claim.lease_until, exc, now, report)
+                if exc.account_level:
+                    had_error = True
+                    _account_error(account, exc.message)
+                    rest = [r.pk for r in group[i + 1 :]]
+                    report.released += release(
+                        rest,
+                        claim.lease_until,
+                        error=exc.message,
+                        next_attempt_at=now + backoff(fu.attempts + 1),
+                    )
+                    return False
+                continue
+            crash_point("smtp")
+            copy_error = copy_to_sent(imap, account, fu.message_id, data, now)
+            if _mark_sent(fu, claim.lease_until, rendered.subject, thread, now):
+                report.sent += 1
+            if copy_error:
+                had_error = True
+                _account_error(account, copy_error)
+    finally:
+        smtp.close()
+        imap.close()
+    if not had_error and account.last_send_error:
+        MailAccount.objects.filter(pk=account.pk).update(last_send_error="")
+        account.last_send_error = ""
+    return False
+
+
+def _account_error(account: MailAccount, message: str) -> None:
+    MailAccount.objects.filter(pk=account.pk).update(last_send_error=message)
+    account.last_send_error = message
+
+
+# ---------------------------------------------------------------------------------------------
+# Lease recovery
+
+
+def recover_expired(
+    now: datetime | None = None, *, stop_event: threading.Event | None = None
+) -> SendReport:
+    """Rows left in "sending" past their lease (a worker died mid-send): found in the Sent folder
+    -> sent; not found -> approved again (resent); no IMAP -> needs the user's attention."""
+    now = now or timezone.now()
+    report = SendReport()
+    expired = list(
+        FollowUp.objects.filter(status=S.SENDING, lease_until__lt=now)
+        .order_by("owner_id", "id")
+        .values_list("pk", "lease_until")[:500]
+    )
+    sessions: dict[int, LazyImap] = {}
+    try:
+        for pk, old_lease in expired:
+            if stop_event is not None and stop_event.is_set():
+                break
+            new_lease = now + timedelta(seconds=lease_seconds())
+            if not FollowUp.objects.filter(pk=pk, status=S.SENDING, lease_until=old_lease).update(
+                lease_until=new_lease
+            ):
+                continue  # another worker is recovering it
+            fu = FollowUp.objects.select_related("owner", "recipient", "application__company").get(
+                pk=pk
+            )
+            account = MailAccount.objects.filter(owner_id=fu.owner_id).first()
+            if account is None or not account.has_imap:
+                with transaction.atomic():
+                    if _ours(pk, new_lease).update(
+                        status=S.FAILED,
+                        lease_until=None,
+                        last_error=NO_IMAP_ATTENTION,
+                        updated_at=now,
+                    ):
+                        services.log_event(
+                            fu.owner,
+                            fu.application,
+                            EVENT_FAILED,
+                            f"{fu.get_kind_display()}: sending was interrupted; check your Sent folder",
+                            follow_up=fu,
+                            at=now,
+                        )
+                report.needs_attention += 1
+                continue
+            session = sessions.setdefault(fu.owner_id, LazyImap(account))
+            try:
+                found = find_in_sent(session.get(), account, fu.message_id)
+            except (MailboxError, SecretError) as exc:
+                session.close()
+                sessions.pop(fu.owner_id, None)
+                _ours(pk, new_lease).update(
+                    last_error=f"sending was interrupted; could not check the Sent folder yet: {exc}"
+                )
+                report.errors.append(f"follow-up {pk}: {exc}")
+                continue
+            if found:
+                if _mark_sent(
+                    fu,
+                    new_lease,
+                    fu.subject,
+                    None,
+                    now,
+                    note=f"{fu.get_kind_display()} found in your Sent folder after an interrupted send",
+                ):
+                    report.recovered += 1
+            else:
+                _ours(pk, new_lease).update(
+                    status=S.APPROVED,
+                    lease_until=None,
+                    next_attempt_at=None,
+                    last_error="",
+                    updated_at=now,
+                )
+                report.resent += 1
+    finally:
+        for session in sessions.values():
+            session.close()
+    return report

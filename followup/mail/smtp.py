@@ -1,0 +1,316 @@
+"""SMTP: the small `send()` contract, one reusable connection per batch, plain failure names.
+
+Every failure becomes a `DeliveryError(message, retry=...)`. `kind` names it plainly for people:
+authentication, tls, unreachable, timeout, rejected (a permanent refusal of this message), server
+(a temporary refusal or a dropped connection). `account_level` errors (the server or the login is
+the problem, not this message) stop a batch: the remaining rows wait for the next attempt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import getaddresses
+
+from followup.mail.crypto import Secret
+
+AUTHENTICATION = "authentication"
+TLS = "tls"
+UNREACHABLE = "unreachable"
+TIMEOUT = "timeout"
+REJECTED = "rejected"
+SERVER = "server"
+
+CA_FILE_ENV = "FOLLOWUP_MAIL_CA_FILE"
+
+
+class DeliveryError(Exception):
+    def __init__(
+        self, message: str, retry: bool, kind: str = SERVER, *, account_level: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry = retry
+        self.kind = kind
+        self.account_level = account_level
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    security: str  # ssl | starttls | none
+    user: str
+    password: Secret
+    timeout: float = 30.0
+
+
+def tls_context() -> ssl.SSLContext:
+    """Certificates are always verified; FOLLOWUP_MAIL_CA_FILE adds a CA (a self-hosted server)."""
+    context = ssl.create_default_context()
+    ca_file = os.environ.get(CA_FILE_ENV)
+    if ca_file:
+        context.load_verify_locations(cafile=ca_file)
+    return context
+
+
+def describe(exc: BaseException, host: str, port: int, stage: str = "") -> DeliveryError:
+    """Turn any exception from smtplib/socket/ssl into a DeliveryError with a plain name."""
+    where = f"{host}:{port}"
+    if isinstance(exc, DeliveryError):
+        return exc
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return DeliveryError(
+            f"authentication failed at {where}: the server refused the user name or password "
+            "(Gmail and Microsoft 365 need an app password)",
+            retry=True,
+            kind=AUTHENTICATION,
+            account_level=True,
+        )
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return DeliveryError(
+            f"TLS failed at {where}: the server's certificate could not be verified "
+            f"({exc.verify_message or exc.reason})",
+            retry=True,
+            kind=TLS,
+            account_level=True,
+        )
+    if isinstance(exc, ssl.SSLError):
+        return DeliveryError(
+            f"TLS failed at {where}: {exc.reason or exc} (is the security setting right for "
+            f"port {port}? 465 is SSL, 587 is STARTTLS)",
+            retry=True,
+            kind=TLS,
+            account_level=True,
+        )
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        what = "STARTTLS" if stage == "starttls" else "a required extension"
+        return DeliveryError(
+            f"TLS failed at {where}: the server does not offer {what}",
+            retry=True,
+            kind=TLS,
+            account_level=True,
+        )
+    if isinstance(exc, smtplib.SMTPException) and stage == "login":
+        return DeliveryError(
+            f"authentication failed at {where}: {exc}",
+            retry=True,
+            kind=AUTHENTICATION,
+            account_level=True,
+        )
+    if isinstance(exc, (TimeoutError, socket.timeout)) or (
+        # smtplib reports a read timeout as "Connection unexpectedly closed: timed out"
+        isinstance(exc, smtplib.SMTPServerDisconnected)
+        and isinstance(exc.__context__, TimeoutError)
+    ):
+        return DeliveryError(
+            f"timeout: {where} did not answer in time",
+            retry=True,
+            kind=TIMEOUT,
+            account_level=True,
+        )
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        text = "; ".join(
+            f"{addr}: {code} {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"
+            for addr, (code, msg) in exc.recipients.items()
+        )
+        permanent = any(code >= 500 for code in codes)
+        return DeliveryError(
+            f"the server refused the recipient ({text})",
+            retry=not permanent,
+            kind=REJECTED if permanent else SERVER,
+        )
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return DeliveryError(
+            f"{where} closed the connection ({exc or 'no reason given'})",
+            retry=True,
+            kind=SERVER,
+            account_level=True,
+        )
+    if isinstance(exc, smtplib.SMTPResponseException):
+        code = exc.smtp_code
+        text = (
+            exc.smtp_error.decode(errors="replace")
+            if isinstance(exc.smtp_error, bytes)
+            else str(exc.smtp_error)
+        )
+        if code >= 500:
+            return DeliveryError(
+                f"the server refused the message: {code} {text}", retry=False, kind=REJECTED
+            )
+        return DeliveryError(
+            f"the server deferred the message: {code} {text}", retry=True, kind=SERVER
+        )
+    if isinstance(exc, socket.gaierror):
+        return DeliveryError(
+            f"host unreachable: {host!r} was not found ({exc.strerror or exc})",
+            retry=True,
+            kind=UNREACHABLE,
+            account_level=True,
+        )
+    if isinstance(exc, ConnectionRefusedError):
+        return DeliveryError(
+            f"host unreachable: {where} refused the connection (is the port right?)",
+            retry=True,
+            kind=UNREACHABLE,
+            account_level=True,
+        )
+    if isinstance(exc, OSError):
+        return DeliveryError(
+            f"host unreachable: {where} ({exc.strerror or exc})",
+            retry=True,
+            kind=UNREACHABLE,
+            account_level=True,
+        )
+    if isinstance(exc, smtplib.SMTPException):
+        return DeliveryError(f"SMTP error at {where}: {exc}", retry=True, kind=SERVER)
+    raise exc
+
+
+class SmtpConnection:
+    """One authenticated SMTP session, reused for many messages (a batch)."""
+
+    def __init__(self, config: SmtpConfig) -> None:
+        self.config = config
+        self._smtp: smtplib.SMTP | None = None
+
+    def __repr__(self) -> str:
+        return f"<SmtpConnection {self.config.host}:{self.config.port}>"
+
+    @property
+    def is_open(self) -> bool:
+        return self._smtp is not None
+
+    def open(self) -> None:
+        if self._smtp is not None:
+            return
+        c = self.config
+        stage = "connect"
+        smtp: smtplib.SMTP | None = None
+        try:
+            if c.security == "ssl":
+                smtp = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout, context=tls_context())
+            else:
+                smtp = smtplib.SMTP(c.host, c.port, timeout=c.timeout)
+            smtp.ehlo()
+            if c.security == "starttls":
+                stage = "starttls"
+                if not smtp.has_extn("starttls"):
+                    raise smtplib.SMTPNotSupportedError("STARTTLS")
+                smtp.starttls(context=tls_context())
+                smtp.ehlo()
+            if c.user:
+                stage = "login"
+                _login(smtp, c.user, c.password)
+        except BaseException as exc:
+            if smtp is not None:
+                _quietly_close(smtp)
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            raise describe(exc, c.host, c.port, stage) from None
+        self._smtp = smtp
+
+    def send_bytes(self, from_addr: str, to_addrs: list[str], data: bytes) -> None:
+        self.open()
+        assert self._smtp is not None
+        try:
+            refused = self._smtp.sendmail(from_addr, to_addrs, data)
+        except BaseException as exc:
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            error = describe(exc, self.config.host, self.config.port, "send")
+            if error.account_level:
+                self.close()
+            raise error from None
+        if refused:
+            raise describe(
+                smtplib.SMTPRecipientsRefused(refused), self.config.host, self.config.port
+            )
+
+    def send(self, message: EmailMessage) -> None:
+        from_addr, to_addrs = envelope(message)
+        self.send_bytes(from_addr, to_addrs, message_bytes(message))
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            _quietly_close(self._smtp)
+            self._smtp = None
+
+    def __enter__(self) -> SmtpConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: Secret) -> None:
+    """Log in with one mechanism (PLAIN, else LOGIN): a wrong password is one failed attempt,
+    not one per mechanism (servers count those towards a lock-out)."""
+    advertised = smtp.esmtp_features.get("auth", "").upper().split()
+    for mechanism in ("PLAIN", "LOGIN"):
+        if mechanism in advertised:
+            smtp.user, smtp.password = user, password.reveal()
+            try:
+                smtp.auth(mechanism, getattr(smtp, f"auth_{mechanism.lower()}"))
+            finally:
+                smtp.password = ""
+            return
+    smtp.login(user, password.reveal())
+
+
+def _quietly_close(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except Exception:
+        with contextlib.suppress(Exception):  # the connection is gone either way
+            smtp.close()
+
+
+def message_bytes(message: EmailMessage) -> bytes:
+    from email import policy
+
+    return message.as_bytes(policy=policy.SMTP)
+
+
+def envelope(message: EmailMessage) -> tuple[str, list[str]]:
+    from_addr = getaddresses([str(message["From"])])[0][1]
+    to_addrs = [
+        addr for _, addr in getaddresses([str(v) for v in message.get_all("To", [])]) if addr
+    ]
+    return from_addr, to_addrs
+
+
+def send(config: SmtpConfig, message: EmailMessage) -> None:
+    """Send one message on its own connection. Raises DeliveryError."""
+    with SmtpConnection(config) as connection:
+        connection.send(message)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    ok: bool
+    kind: str  # "ok" or one of the failure names
+    message: str
+
+
+def test_connection(config: SmtpConfig) -> CheckResult:
+    """Connect, secure and log in: name the failure plainly (authentication, TLS, host
+    unreachable, timeout)."""
+    try:
+        with SmtpConnection(config) as connection:
+            connection.open()
+    except DeliveryError as exc:
+        return CheckResult(False, exc.kind, exc.message)
+    return CheckResult(True, "ok", f"SMTP at {config.host}:{config.port}: connected and logged in")
+
+
+test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test

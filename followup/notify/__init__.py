@@ -1,0 +1,1 @@
+"""Reminders that reach the user: daily digest, push notifications, calendar feed, invitations."""

@@ -1,0 +1,49 @@
+"""The pipeline: applications by status, as columns."""
+
+from followup.core import services
+from followup.core.models import Application
+
+
+def test_it_shows_applications_in_columns_by_status(client, owner, recorded, make_input):
+    rejected = services.record_interview(
+        owner, make_input(company="Jenga Fintech", role="Engineer")
+    )
+    services.set_outcome(owner, rejected.application.pk, "rejected")
+    html = client.get("/pipeline/").content.decode()
+    for title in (
+        "Applied",
+        "Interviewing",
+        "Offer",
+        "Accepted",
+        "Rejected",
+        "No response",
+        "Withdrawn",
+    ):
+        assert f'>{title} <span class="count">' in html
+    interviewing = html[html.index('id="col-interviewing"') : html.index('id="col-offer"')]
+    assert "Savanna Mobile" in interviewing and "Jenga Fintech" not in interviewing
+    rejected_column = html[html.index('id="col-rejected"') : html.index('id="col-no_response"')]
+    assert "Jenga Fintech" in rejected_column
+    assert f'href="/applications/{recorded.application.pk}/"' in html
+
+
+def test_a_full_column_links_to_all_of_its_applications(client, owner, make_input):
+    for n in range(35):
+        services.record_interview(owner, make_input(company=f"Company {n}", interviewers=[]))
+    html = client.get("/pipeline/").content.decode()
+    assert "See all 35" in html
+    listing = client.get("/pipeline/?status=interviewing")
+    assert listing.status_code == 200
+    assert listing.content.decode().count('class="app-card"') == 35
+
+
+def test_it_shows_only_my_applications(client, someone_elses):
+    assert "Other Co" not in client.get("/pipeline/").content.decode()
+    assert "Other Co" not in client.get("/pipeline/?status=interviewing").content.decode()
+    assert Application.objects.count() == 1
+
+
+def test_an_unknown_status_shows_the_board(client, owner):
+    response = client.get("/pipeline/?status=<b>&page=-1")
+    assert response.status_code == 200
+    assert "<b>" not in response.content.decode()

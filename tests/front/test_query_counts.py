@@ -1,0 +1,133 @@
+"""Each page runs the same number of queries with 10 and with 1,000 applications."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from followup.core.models import Application, Company, Contact, Event, FollowUp, Interview
+
+
+def populate(owner, n):
+    """n more applications, each with an interview, an interviewer, five follow-ups and an event."""
+    now = timezone.now()
+    companies = Company.objects.bulk_create(
+        [
+            Company(owner=owner, name=f"Company {i}", country="KE", time_zone="Africa/Nairobi")
+            for i in range(n)
+        ]
+    )
+    contacts = Contact.objects.bulk_create(
+        [
+            Contact(owner=owner, company=c, name=f"Person {i}", email=f"p{i}@example.com")
+            for i, c in enumerate(companies)
+        ]
+    )
+    statuses = ["interviewing", "rejected", "offer", "applied", "no_response"]
+    applications = Application.objects.bulk_create(
+        [
+            Application(
+                owner=owner,
+                company=c,
+                role_title=f"Role {i}",
+                status=statuses[i % 5],
+                recruiter=contacts[i],
+            )
+            for i, c in enumerate(companies)
+        ]
+    )
+    interviews = Interview.objects.bulk_create(
+        [
+            Interview(
+                owner=owner,
+                application=a,
+                round_name="First round",
+                start=now - timedelta(days=3),
+                end=now - timedelta(days=3, hours=-1),
+                time_zone="Africa/Nairobi",
+                notes="Topic.",
+            )
+            for a in applications
+        ]
+    )
+    Interview.interviewers.through.objects.bulk_create(
+        [
+            Interview.interviewers.through(interview_id=iv.pk, contact_id=contacts[i].pk)
+            for i, iv in enumerate(interviews)
+        ]
+    )
+    offsets = {
+        "thank_you": -timedelta(days=2),
+        "check_in": timedelta(minutes=30),
+        "check_in_2": timedelta(days=3),
+        "final_check_in": timedelta(days=30),
+    }
+    rows = []
+    for i, a in enumerate(applications):
+        for kind, offset in offsets.items():
+            rows.append(
+                FollowUp(
+                    owner=owner,
+                    application=a,
+                    interview=interviews[i],
+                    slot=kind,
+                    kind=kind,
+                    recipient=contacts[i],
+                    due=now + offset,
+                    due_tz="Africa/Nairobi",
+                    reason=f"Because {kind}.",
+                    subject="Subject",
+                    body="Body",
+                )
+            )
+        rows.append(
+            FollowUp(
+                owner=owner,
+                application=a,
+                interview=interviews[i],
+                slot="sent",
+                kind="thank_you",
+                recipient=contacts[i],
+                due=now - timedelta(days=5),
+                status="sent",
+                reason="Sent.",
+            )
+        )
+    FollowUp.objects.bulk_create(rows)
+    Event.objects.bulk_create(
+        [
+            Event(
+                owner=owner, application=a, kind="interview_recorded", message="Interview recorded"
+            )
+            for a in applications
+        ]
+    )
+    return applications[0]
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("page", ["today", "pipeline", "application", "draft"])
+def test_queries_do_not_grow_with_the_number_of_applications(client, owner, page):
+    def url(first):
+        if page == "today":
+            return "/"
+        if page == "pipeline":
+            return "/pipeline/"
+        if page == "application":
+            return f"/applications/{first.pk}/"
+        return f"/follow-ups/{FollowUp.objects.filter(application=first, kind='check_in').get().pk}/draft/"
+
+    first = populate(owner, 10)
+    small = queries_for(client, url(first))
+    populate(owner, 990)
+    assert Application.objects.filter(owner=owner).count() == 1000
+    large = queries_for(client, url(first))
+    assert small == large, f"{page}: {small} queries with 10 applications, {large} with 1,000"
