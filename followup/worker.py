@@ -95,7 +95,7 @@ def _load_plugins() -> None:
     import importlib
     import importlib.util
 
-    for name in ("followup.notify.tasks", "followup.reminders.tasks"):
+    for name in ("followup.notify.tasks",):
         try:
             if importlib.util.find_spec(name) is not None:
                 importlib.import_module(name)

@@ -270,6 +270,8 @@ class Event(Owned):
 
     class Kind(models.TextChoices):
         INTERVIEW_RECORDED = "interview_recorded", "Interview recorded"
+        INTERVIEW_MOVED = "interview_moved", "Interview moved"
+        INTERVIEW_CANCELLED = "interview_cancelled", "Interview cancelled"
         FOLLOW_UP_PLANNED = "follow_up_planned", "Follow-up planned"
         FOLLOW_UP_EDITED = "follow_up_edited", "Follow-up edited"
         FOLLOW_UP_APPROVED = "follow_up_approved", "Follow-up approved"
@@ -278,6 +280,9 @@ class Event(Owned):
         FOLLOW_UP_SKIPPED = "follow_up_skipped", "Follow-up skipped"
         FOLLOW_UP_SNOOZED = "follow_up_snoozed", "Follow-up snoozed"
         FOLLOW_UP_CANCELLED = "follow_up_cancelled", "Follow-up cancelled"
+        FOLLOW_UP_FAILED = "follow_up_failed", "Follow-up needs attention"
+        FOLLOW_UP_BOUNCED = "follow_up_bounced", "Follow-up bounced"
+        DRAFT_PUSHED = "draft_pushed", "Draft put in your mailbox"
         REPLY_RECORDED = "reply_recorded", "Reply recorded"
         OUTCOME_SET = "outcome_set", "Outcome set"
 

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from followup import drafting
 from followup.core import services
+from followup.mail import outbox
 from followup.core.errors import InvalidInput, NotFound
 from followup.core.models import Application, FollowUp, MessageTemplate
 from followup.front import auth, forms, queries
@@ -152,7 +153,9 @@ ACTIONS = {
     "done": (services.mark_done, "Marked done."),
     "skip": (services.skip, "Skipped."),
     "replied": (services.record_reply, "Reply recorded: the check-ins stop."),
-    "approve": (services.approve, "Approved."),
+    # The mail outbox's approve also fixes when it goes out: at the due time, inside the
+    # recipient's working hours.
+    "approve": (outbox.approve, "Approved."),
 }
 SNOOZES = {"snooze-1": 1, "snooze-3": 3, "snooze-7": 7}
 
@@ -456,11 +459,13 @@ def draft(request: HttpRequest, follow_up_id: int) -> HttpResponse:
             subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]
             try:
                 fu = services.edit_draft(request.user, fu.pk, subject, body)
-                if action == "approve":
-                    fu = services.approve(request.user, fu.pk)
+                if action in ("approve", "send-now"):
+                    fu = outbox.approve(request.user, fu.pk, send_now=action == "send-now")
                     messages.success(
                         request,
-                        "Approved. Send it from here or let followup send it when it is due.",
+                        "Approved: it goes out within a minute."
+                        if action == "send-now"
+                        else "Approved: followup sends it when it is due, inside their working hours.",
                     )
                 else:
                     messages.success(request, "Draft saved.")

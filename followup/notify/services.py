@@ -245,7 +245,7 @@ def own_emails(owner: Any) -> set[str]:
     try:  # the mail package's accounts, when it is installed
         from followup.mail.models import MailAccount  # type: ignore[import-not-found]
 
-        for field in ("address", "email", "username", "smtp_user"):
+        for field in ("from_address", "smtp_user", "imap_user"):
             if hasattr(MailAccount, field):
                 emails.update(MailAccount.objects.filter(owner=owner).values_list(field, flat=True))
     except Exception:  # noqa: S110 - the mail package is optional
@@ -320,7 +320,7 @@ def _apply_one(
             core.log_event(
                 owner,
                 existing.application,
-                Event.Kind.INTERVIEW_RECORDED,
+                Event.Kind.INTERVIEW_CANCELLED,
                 f"{existing.round_name} interview cancelled by the organizer",
                 data={
                     "interview_id": existing.pk,
@@ -373,7 +373,7 @@ def _apply_one(
                 core.log_event(
                     owner,
                     existing.application,
-                    Event.Kind.INTERVIEW_RECORDED,
+                    Event.Kind.INTERVIEW_MOVED,
                     f"{existing.round_name} interview moved to {_fmt(inv.start, inv.tz)} (updated invitation)",
                     data={
                         "interview_id": existing.pk,
