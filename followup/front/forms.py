@@ -405,3 +405,120 @@ class QuestionBankForm(AccessibleForm):
             if "\n" in text.strip() or "\r" in text.strip():
                 self.add_error(topic, "must be a single question on one line")
         return data
+
+
+# ---------------------------------------------------------------------------------------------
+# Mail account, notifications, invitation upload
+
+SECURITY_CHOICES = [
+    ("ssl", "SSL/TLS"),
+    ("starttls", "STARTTLS"),
+    ("none", "None (unencrypted; local testing only)"),
+]
+KEEP_PASSWORD = "Leave blank to keep the stored password."
+
+SERVICE_FIELDS["poll_interval"] = None
+
+
+class MailAccountForm(AccessibleForm):
+    """SMTP and IMAP settings. The password inputs are never filled in: blank keeps the stored one."""
+
+    from_address = forms.CharField(label="Send from (email)", max_length=254)
+    from_name = forms.CharField(label="Your name as it appears", max_length=200, required=False)
+    smtp_host = forms.CharField(label="SMTP host", max_length=255, help_text="e.g. smtp.gmail.com")
+    smtp_port = forms.IntegerField(
+        label="SMTP port",
+        required=False,
+        min_value=1,
+        max_value=65535,
+        help_text="Blank: 465 for SSL, 587 for STARTTLS.",
+    )
+    smtp_security = forms.ChoiceField(label="SMTP security", choices=SECURITY_CHOICES)
+    smtp_user = forms.CharField(label="SMTP user", max_length=255, required=False)
+    smtp_password = forms.CharField(
+        label="SMTP password",
+        required=False,
+        strip=False,
+        help_text=KEEP_PASSWORD,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    imap_host = forms.CharField(
+        label="IMAP host",
+        max_length=255,
+        required=False,
+        help_text="Optional: to notice replies and keep drafts in your mailbox.",
+    )
+    imap_port = forms.IntegerField(
+        label="IMAP port",
+        required=False,
+        min_value=1,
+        max_value=65535,
+        help_text="Blank: 993 for SSL, 143 for STARTTLS.",
+    )
+    imap_security = forms.ChoiceField(label="IMAP security", choices=SECURITY_CHOICES)
+    imap_user = forms.CharField(
+        label="IMAP user", max_length=255, required=False, help_text="Blank: the SMTP user."
+    )
+    imap_password = forms.CharField(
+        label="IMAP password",
+        required=False,
+        strip=False,
+        help_text=f"{KEEP_PASSWORD} A new account uses the SMTP password.",
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    drafts_folder = forms.CharField(label="Drafts folder", max_length=255, initial="Drafts")
+    sent_folder = forms.CharField(label="Sent folder", max_length=255, initial="Sent")
+    sent_copy = forms.ChoiceField(
+        label="Copy to Sent",
+        choices=[
+            ("auto", "Unless the server already keeps one"),
+            ("always", "Always"),
+            ("never", "Never: the server keeps a copy (Gmail, Microsoft 365)"),
+        ],
+    )
+
+
+class ChannelForm(AccessibleForm):
+    url = forms.CharField(
+        label="Apprise URL",
+        max_length=2000,
+        strip=True,
+        help_text="e.g. ntfys://my-topic, tgram://bot-token/chat-id, slack://… It is stored "
+        "encrypted and never shown again.",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    label = forms.CharField(label="Name (optional)", max_length=100, required=False)
+
+
+DIGEST_CHOICES = [("off", "Off")] + [(str(h), f"{h:02d}:00") for h in range(24)]
+
+
+class DigestForm(AccessibleForm):
+    hour = forms.ChoiceField(
+        label="Daily digest",
+        choices=DIGEST_CHOICES,
+        help_text="Sent at this hour in your time zone; nothing on a day with nothing to say.",
+    )
+
+
+MAX_INVITATION_BYTES = 1024 * 1024
+
+
+class InvitationUploadForm(AccessibleForm):
+    file = forms.FileField(
+        label="Invitation (.ics)",
+        widget=forms.FileInput(attrs={"accept": ".ics,text/calendar"}),
+        help_text="The calendar file attached to the invitation email.",
+    )
+    company = forms.CharField(
+        max_length=200, required=False, help_text="Only if the invitation does not say."
+    )
+    role = forms.CharField(
+        max_length=200, required=False, help_text="Only if the invitation does not say."
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_INVITATION_BYTES:
+            raise forms.ValidationError("is larger than 1 MB: not an invitation")
+        return upload

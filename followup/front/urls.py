@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("interviews/new/", views.record_interview, name="record-interview"),
+    path("interviews/import/", views.import_invitation, name="import-invitation"),
     path("interviews/promise-preview/", views.promise_preview, name="promise-preview"),
     path("interviews/interviewer-row/", views.interviewer_row, name="interviewer-row"),
     path("autocomplete/companies/", views.company_options, name="company-options"),
@@ -21,6 +22,25 @@ urlpatterns = [
     path("settings/", views.settings_page, name="settings"),
     path("settings/questions/", views.question_bank, name="question-bank"),
     path("settings/questions/preview/", views.question_bank_preview, name="question-bank-preview"),
+    path("settings/mail/", views.settings_mail, name="settings-mail"),
+    path("settings/mail/test/", views.settings_mail_test, name="settings-mail-test"),
+    path("settings/notifications/", views.settings_notifications, name="settings-notifications"),
+    path(
+        "settings/notifications/channels/<int:channel_id>/",
+        views.notification_channel,
+        name="notification-channel",
+    ),
+    path("settings/notifications/digest/", views.settings_digest, name="settings-digest"),
+    path(
+        "settings/notifications/calendar/",
+        views.settings_calendar_regenerate,
+        name="settings-calendar",
+    ),
+    path(
+        "settings/invitations/<int:proposal_id>/",
+        views.invitation_proposal,
+        name="invitation-proposal",
+    ),
     path("settings/templates/<str:kind>/", views.template_editor, name="template"),
     path("settings/templates/<str:kind>/preview/", views.template_preview, name="template-preview"),
 ]

@@ -28,12 +28,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from followup import drafting
 from followup.core import services
-from followup.mail import outbox
 from followup.core.errors import InvalidInput, NotFound
 from followup.core.models import Application, FollowUp, MessageTemplate
 from followup.front import auth, forms, queries
 from followup.front import profile as profile_service
 from followup.lib.addresses import has_line_break
+from followup.mail import accounts, outbox
+from followup.notify import services as notify
 from followup.planner import types as p
 
 # ---------------------------------------------------------------------------------------------
@@ -234,30 +235,49 @@ def record_interview(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect(reverse("application", args=[recorded.application.pk]) + "#plan")
     else:
-        now = timezone.now().astimezone(services.zone(profile.time_zone))
-        form = forms.InterviewForm(
-            application=application,
-            initial={
-                "tz": profile.time_zone,
-                "start": now.replace(minute=0, second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M"),
-                "duration": 60,
-                "keep_warm": True,
-            },
-        )
+        form = _blank_interview_form(profile, application)
     return render(
         request,
         "front/record_interview.html",
-        {
-            "nav": "record",
-            "form": form,
-            "application": application,
-            "profile": profile,
-            "time_zones": forms.time_zone_names(),
-            "preview": _promise_line(
-                request.POST if request.method == "POST" else form.initial, profile, application
-            ),
+        _record_context(
+            form,
+            profile,
+            application,
+            forms.InvitationUploadForm(),
+            request.POST if request.method == "POST" else None,
+        ),
+    )
+
+
+def _blank_interview_form(profile: Any, application: Application | None) -> forms.InterviewForm:
+    now = timezone.now().astimezone(services.zone(profile.time_zone))
+    return forms.InterviewForm(
+        application=application,
+        initial={
+            "tz": profile.time_zone,
+            "start": now.replace(minute=0, second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M"),
+            "duration": 60,
+            "keep_warm": True,
         },
     )
+
+
+def _record_context(
+    form: forms.InterviewForm,
+    profile: Any,
+    application: Application | None,
+    import_form: forms.InvitationUploadForm,
+    data: Any = None,
+) -> dict[str, Any]:
+    return {
+        "nav": "record",
+        "form": form,
+        "import_form": import_form,
+        "application": application,
+        "profile": profile,
+        "time_zones": forms.time_zone_names(),
+        "preview": _promise_line(data if data is not None else form.initial, profile, application),
+    }
 
 
 def _promise_line(data: Any, profile: Any, application: Application | None) -> str:
@@ -463,9 +483,9 @@ def draft(request: HttpRequest, follow_up_id: int) -> HttpResponse:
                     fu = outbox.approve(request.user, fu.pk, send_now=action == "send-now")
                     messages.success(
                         request,
-                        "Approved: it goes out within a minute."
+                        "Approved. It goes out within a minute."
                         if action == "send-now"
-                        else "Approved: followup sends it when it is due, inside their working hours.",
+                        else "Approved. followup sends it when it is due, inside their working hours.",
                     )
                 else:
                     messages.success(request, "Draft saved.")
@@ -724,3 +744,271 @@ def _bank_preview(request: HttpRequest, texts: dict[str, str]) -> dict[str, Any]
 def question_bank_preview(request: HttpRequest) -> HttpResponse:
     texts = {topic: request.POST.get(topic, "")[:500] for topic in forms.QUESTION_TOPICS}
     return render(request, "front/_template_preview.html", _bank_preview(request, texts))
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings: mail account
+
+
+def _account_initial(account: Any) -> dict[str, Any]:
+    if account is None:
+        return {"smtp_security": "starttls", "imap_security": "ssl", "sent_copy": "auto"}
+    names = [name for name in forms.MailAccountForm.base_fields if not name.endswith("_password")]
+    return {name: getattr(account, name) for name in names}
+
+
+def _mail_page(
+    request: HttpRequest,
+    form: forms.MailAccountForm,
+    account: Any,
+    checks: list[Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "front/settings_mail.html",
+        {
+            "nav": "settings",
+            "form": form,
+            "account": account,
+            "checks": checks,
+            "app_password_note": accounts.APP_PASSWORD_NOTE,
+        },
+        status=status,
+    )
+
+
+@login_required
+def settings_mail(request: HttpRequest) -> HttpResponse:
+    account = accounts.get_account(request.user)
+    if request.method != "POST":
+        return _mail_page(
+            request, forms.MailAccountForm(initial=_account_initial(account)), account
+        )
+    form = forms.MailAccountForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            accounts.save_account(
+                request.user,
+                accounts.AccountInput(
+                    from_address=data["from_address"],
+                    from_name=data["from_name"],
+                    smtp_host=data["smtp_host"],
+                    smtp_port=data["smtp_port"],
+                    smtp_security=data["smtp_security"],
+                    smtp_user=data["smtp_user"],
+                    # Blank keeps the stored password: the page never shows it back.
+                    smtp_password=data["smtp_password"] or None,
+                    imap_host=data["imap_host"],
+                    imap_port=data["imap_port"],
+                    imap_security=data["imap_security"],
+                    imap_user=data["imap_user"],
+                    imap_password=data["imap_password"] or None,
+                    drafts_folder=data["drafts_folder"],
+                    sent_folder=data["sent_folder"],
+                    sent_copy=data["sent_copy"],
+                    poll_interval_seconds=account.poll_interval_seconds if account else 120,
+                ),
+            )
+        except InvalidInput as exc:
+            forms.add_service_error(form, exc)
+        else:
+            messages.success(request, "Mail account saved. Test the connection below.")
+            return redirect("settings-mail")
+    return _mail_page(request, form, account, status=400)
+
+
+@login_required
+@require_POST
+def settings_mail_test(request: HttpRequest) -> HttpResponse:
+    account = accounts.get_account(request.user)
+    if account is None:
+        messages.error(request, "Save your mail account first, then test it.")
+        return redirect("settings-mail")
+    results = accounts.test_account(request.user, timeout=10.0)
+    checks = [
+        {
+            "protocol": r.protocol.upper(),
+            "ok": r.ok,
+            "name": accounts.FAILURE_NAMES.get(r.kind, r.kind),
+            "message": r.message,
+        }
+        for r in results
+    ]
+    form = forms.MailAccountForm(initial=_account_initial(account))
+    return _mail_page(request, form, account, checks=checks)
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings: notifications, digest hour, calendar feed, invitations found in mail
+
+
+def _notifications_page(
+    request: HttpRequest,
+    channel_form: forms.ChannelForm | None = None,
+    digest_form: forms.DigestForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    profile = _profile(request)
+    if digest_form is None:
+        hour = profile.digest_hour
+        digest_form = forms.DigestForm(initial={"hour": "off" if hour is None else str(hour)})
+    return render(
+        request,
+        "front/settings_notifications.html",
+        {
+            "nav": "settings",
+            "channels": list(notify.channels(request.user)),
+            "channel_form": channel_form or forms.ChannelForm(),
+            "digest_form": digest_form,
+            "calendar": notify.calendar_urls(request.user),
+            "proposals": list(notify.pending_proposals(request.user)),
+            "tz": profile.time_zone,
+        },
+        status=status,
+    )
+
+
+@login_required
+def settings_notifications(request: HttpRequest) -> HttpResponse:
+    """GET shows the page; POST adds a push channel."""
+    if request.method != "POST":
+        return _notifications_page(request)
+    form = forms.ChannelForm(request.POST)
+    if form.is_valid():
+        try:
+            channel = notify.add_channel(
+                request.user, form.cleaned_data["url"], form.cleaned_data["label"]
+            )
+        except InvalidInput as exc:
+            forms.add_service_error(form, exc)
+        else:
+            messages.success(request, f"Channel added: {channel.label}. Send it a test below.")
+            return redirect("settings-notifications")
+    return _notifications_page(request, channel_form=form, status=400)
+
+
+@login_required
+@require_POST
+def notification_channel(request: HttpRequest, channel_id: int) -> HttpResponse:
+    """Test, resume or remove one of your channels (another user's answers 404)."""
+    try:
+        channel = notify.get_channel(request.user, channel_id)
+    except NotFound:
+        raise Http404("No such channel") from None
+    action = request.POST.get("action", "")
+    if action == "remove":
+        notify.remove_channel(request.user, channel.pk)
+        messages.success(request, f"Channel removed: {channel.label}.")
+    elif action == "resume":
+        notify.resume_channel(request.user, channel.pk)
+        messages.success(request, f"Channel resumed: {channel.label}.")
+    elif action == "test":
+        result = notify.test_channels(request.user, channel.pk)[0]
+        if result.ok:
+            messages.success(request, f"Test sent to {channel.label}.")
+        else:
+            messages.error(request, f"Test to {channel.label} failed: {result.error}")
+    else:
+        return HttpResponseBadRequest("Unknown action", content_type="text/plain; charset=utf-8")
+    return redirect("settings-notifications")
+
+
+@login_required
+@require_POST
+def settings_digest(request: HttpRequest) -> HttpResponse:
+    form = forms.DigestForm(request.POST)
+    if form.is_valid():
+        try:
+            profile = notify.set_digest_hour(request.user, form.cleaned_data["hour"])
+        except InvalidInput as exc:
+            forms.add_service_error(form, exc)
+        else:
+            hour = profile.digest_hour
+            messages.success(
+                request,
+                "Daily digest off."
+                if hour is None
+                else f"Daily digest at {hour:02d}:00 in your time zone.",
+            )
+            return redirect("settings-notifications")
+    return _notifications_page(request, digest_form=form, status=400)
+
+
+@login_required
+@require_POST
+def settings_calendar_regenerate(request: HttpRequest) -> HttpResponse:
+    notify.calendar_urls(request.user, regenerate=True)
+    messages.success(request, "New calendar address made; the old one no longer works.")
+    return redirect("settings-notifications")
+
+
+def _web_message(exc: InvalidInput | NotFound) -> str:
+    """The services word some errors for the command line ("pass it (--company)")."""
+    if exc.field in ("company", "role") and "--" in exc.message:
+        return f"the invitation does not say the {exc.field}: type it in"
+    return exc.message
+
+
+@login_required
+@require_POST
+def invitation_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """The one click on an invitation found in your mail: confirm (apply) or dismiss it."""
+    try:
+        proposal = notify.get_proposal(request.user, proposal_id)
+    except NotFound:
+        raise Http404("No such invitation") from None
+    if request.POST.get("action") == "dismiss":
+        notify.dismiss_proposal(request.user, proposal.pk)
+        messages.success(request, "Invitation dismissed.")
+        return redirect("settings-notifications")
+    try:
+        results = notify.confirm_proposal(
+            request.user,
+            proposal.pk,
+            company=request.POST.get("company", "")[:200],
+            role=request.POST.get("role", "")[:200],
+        )
+    except (InvalidInput, NotFound) as exc:
+        messages.error(request, f"Not applied: {_web_message(exc)}.")
+        return redirect("settings-notifications")
+    return _after_import(request, results, fallback=reverse("settings-notifications"))
+
+
+def _after_import(request: HttpRequest, results: list[Any], fallback: str) -> HttpResponse:
+    for result in results:
+        (messages.success if result.application else messages.info)(
+            request, f"Invitation: {result.message}."
+        )
+    application = next((r.application for r in results if r.application is not None), None)
+    if application is None:
+        return redirect(fallback)
+    return redirect(reverse("application", args=[application.pk]) + "#plan")
+
+
+@login_required
+@require_POST
+def import_invitation(request: HttpRequest) -> HttpResponse:
+    """The .ics upload on Record an interview: records (or moves, or cancels) the interview."""
+    form = forms.InvitationUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            results = notify.import_invitation(
+                request.user,
+                upload.read(),
+                company=form.cleaned_data["company"],
+                role=form.cleaned_data["role"],
+            )
+        except (InvalidInput, NotFound) as exc:
+            forms.add_service_error(form, InvalidInput(exc.field, _web_message(exc)))
+        else:
+            return _after_import(request, results, fallback=reverse("record-interview"))
+    profile = _profile(request)
+    return render(
+        request,
+        "front/record_interview.html",
+        _record_context(_blank_interview_form(profile, None), profile, None, form),
+        status=400,
+    )
