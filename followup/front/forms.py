@@ -511,11 +511,22 @@ class InvitationUploadForm(AccessibleForm):
         help_text="The calendar file attached to the invitation email.",
     )
     company = forms.CharField(
-        max_length=200, required=False, help_text="Only if the invitation does not say."
+        label="Invitation's company",
+        max_length=200,
+        required=False,
+        help_text="Only if the invitation does not say.",
     )
     role = forms.CharField(
-        max_length=200, required=False, help_text="Only if the invitation does not say."
+        label="Invitation's role",
+        max_length=200,
+        required=False,
+        help_text="Only if the invitation does not say.",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Shares the page with the Record form: its own element ids keep labels unambiguous.
+        kwargs.setdefault("auto_id", "invite_%s")
+        super().__init__(*args, **kwargs)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -48,11 +48,11 @@ def test_a_garbage_upload_shows_an_error_next_to_the_field(client, owner):
         )
         assert response.status_code == 400
         html = response.content.decode()
-        assert 'id="id_file-error"' in html
+        assert 'id="invite_file-error"' in html
         assert 'value="Typed Co"' in html
         assert 'name="company"' in html  # the record form is still there
     response = client.post("/interviews/import/", {})
-    assert response.status_code == 400 and 'id="id_file-error"' in response.content.decode()
+    assert response.status_code == 400 and 'id="invite_file-error"' in response.content.decode()
     assert not Interview.objects.filter(owner=owner).exists()
 
 
@@ -74,7 +74,7 @@ def test_a_missing_company_asks_for_it_next_to_the_field(client, owner):
     response = client.post("/interviews/import/", {"file": upload("chat.ics", NO_COMPANY)})
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'id="id_company-error"' in html and "--company" not in html
+    assert 'id="invite_company-error"' in html and "--company" not in html
     response = client.post(
         "/interviews/import/",
         {"file": upload("chat.ics", NO_COMPANY), "company": "Acme", "role": "Analyst"},
