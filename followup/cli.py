@@ -57,12 +57,10 @@ def setup() -> None:
         field, _, rest = message.partition(": ")
         fail(field, rest or message)
     from django.conf import settings
-    from django.db import connection
 
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3") and not _sqlite_has_schema(Path(db["NAME"])):
         migrate(quiet=True)
-    del connection
 
 
 def _sqlite_has_schema(path: Path) -> bool:

@@ -303,8 +303,6 @@ def find_or_create_contact(
         contact = Contact.objects.create(
             owner=owner, name=person.name, email=person.email, company=company
         )
-    elif person.name and contact.name != person.name and not person.email:
-        pass
     return contact
 
 
@@ -671,9 +669,10 @@ def redraft(
     profile = get_profile(owner)
     templates = templates_for(owner)
     siblings = list(
-        FollowUp.objects.filter(owner=owner, application=application).select_related(
-            "recipient", "interview", "application__company"
-        )
+        FollowUp.objects.filter(owner=owner, application=application)
+        .select_related("recipient", "interview", "application__company")
+        # draft_context reads each interview's panel: one query, not one per follow-up
+        .prefetch_related("interview__interviewers")
     )
     by_id = {s.pk: s for s in siblings}
     for fu in sorted(follow_ups, key=lambda f: (f.due, f.pk)):
@@ -685,11 +684,9 @@ def redraft(
         )
         try:
             draft = drafting.render_draft(fu.kind, ctx, templates)
-        except drafting.TemplateProblem as exc:
+        except drafting.TemplateProblem:
             # A broken user template must not block planning: fall back to the built-in one.
             draft = drafting.render_draft(fu.kind, ctx, drafting.DEFAULT_TEMPLATES)
-            fu.reason = fu.reason  # unchanged; the settings page shows the template error
-            _ = exc
         fu.subject, fu.body = draft.subject, draft.body
         FollowUp.objects.filter(pk=fu.pk, owner=owner, edited=False).update(
             subject=draft.subject, body=draft.body
