@@ -17,8 +17,15 @@ from datetime import datetime
 
 from imap_tools.imap_utf7 import utf7_decode, utf7_encode
 
-from followup.mail.crypto import Secret
-from followup.mail.smtp import AUTHENTICATION, SERVER, TIMEOUT, TLS, UNREACHABLE, tls_context
+from followup.mail.smtp import (
+    AUTHENTICATION,
+    SERVER,
+    TIMEOUT,
+    TLS,
+    UNREACHABLE,
+    ServerConfig,
+    tls_context,
+)
 
 # The header fields the poller reads for every new message: enough to match and classify.
 HEADER_FIELDS = (
@@ -53,14 +60,7 @@ class MailboxError(Exception):
         return self.message
 
 
-@dataclass(frozen=True)
-class ImapConfig:
-    host: str
-    port: int
-    security: str  # ssl | starttls | none
-    user: str
-    password: Secret
-    timeout: float = 30.0
+ImapConfig = ServerConfig
 
 
 @dataclass(frozen=True)

@@ -44,13 +44,18 @@ class DeliveryError(Exception):
 
 
 @dataclass(frozen=True)
-class SmtpConfig:
+class ServerConfig:
+    """Where and how to connect to a mail server (SMTP or IMAP: the same facts)."""
+
     host: str
     port: int
     security: str  # ssl | starttls | none
     user: str
     password: Secret
     timeout: float = 30.0
+
+
+SmtpConfig = ServerConfig
 
 
 def tls_context() -> ssl.SSLContext:

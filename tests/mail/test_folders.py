@@ -4,6 +4,7 @@ Drafts and Sent."""
 import pytest
 
 from followup.mail import imap
+from followup.mail.crypto import Secret
 
 pytestmark = pytest.mark.mail
 
@@ -28,7 +29,7 @@ def test_gmail_all_mail_is_polled_instead_of_the_inbox():
 def test_without_all_mail_the_inbox_is_polled(mailbox):
     with imap.ImapClient(
         imap.ImapConfig(
-            "127.0.0.1", mailbox.port, "none", mailbox.user, imap.Secret(mailbox.password)
+            "127.0.0.1", mailbox.port, "none", mailbox.user, Secret(mailbox.password)
         )
     ) as client:
         folders = client.folders()
@@ -40,7 +41,7 @@ def test_without_all_mail_the_inbox_is_polled(mailbox):
 def test_a_folder_name_with_spaces_and_accents_round_trips(mailbox):
     with imap.ImapClient(
         imap.ImapConfig(
-            "127.0.0.1", mailbox.port, "none", mailbox.user, imap.Secret(mailbox.password)
+            "127.0.0.1", mailbox.port, "none", mailbox.user, Secret(mailbox.password)
         )
     ) as client:
         client.append("Envoyés récents", b"Subject: x\r\nMessage-ID: <a@b.example>\r\n\r\nhi\r\n")
