@@ -28,9 +28,7 @@ def test_gmail_all_mail_is_polled_instead_of_the_inbox():
 
 def test_without_all_mail_the_inbox_is_polled(mailbox):
     with imap.ImapClient(
-        imap.ImapConfig(
-            "127.0.0.1", mailbox.port, "none", mailbox.user, Secret(mailbox.password)
-        )
+        imap.ImapConfig("127.0.0.1", mailbox.port, "none", mailbox.user, Secret(mailbox.password))
     ) as client:
         folders = client.folders()
         assert imap.folders_to_poll(folders) == ["INBOX"]
@@ -40,9 +38,7 @@ def test_without_all_mail_the_inbox_is_polled(mailbox):
 
 def test_a_folder_name_with_spaces_and_accents_round_trips(mailbox):
     with imap.ImapClient(
-        imap.ImapConfig(
-            "127.0.0.1", mailbox.port, "none", mailbox.user, Secret(mailbox.password)
-        )
+        imap.ImapConfig("127.0.0.1", mailbox.port, "none", mailbox.user, Secret(mailbox.password))
     ) as client:
         client.append("Envoyés récents", b"Subject: x\r\nMessage-ID: <a@b.example>\r\n\r\nhi\r\n")
         assert client.folder_exists("Envoyés récents") or "Envoyés récents" in [
