@@ -139,6 +139,8 @@ def sqlite_config(path: Path) -> dict[str, object]:
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             ),
         },
+        # Keep each thread's connection: opening one (and its PRAGMAs) costs more than a page.
+        "CONN_MAX_AGE": None,
         # A file, not :memory:, so the tests run with WAL exactly as the app does.
         "TEST": {"NAME": str(path.with_name(f"test_{path.name}"))},
     }

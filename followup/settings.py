@@ -62,6 +62,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # After Django's csrf processor: cached pages render a placeholder token.
+                "followup.front.pagecache.csrf_placeholder",
             ],
         },
     },
@@ -91,6 +93,20 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "/login/"
+# Django's database sessions and ModelBackend, each read with one plain SELECT (see the modules).
+SESSION_ENGINE = "followup.front.sessions"
+AUTHENTICATION_BACKENDS = ["followup.front.backends.Backend"]
+
+# Rendered pages, kept per owner and data version (followup.front.pagecache). In-process memory
+# is right for one `followup serve`; several processes each keep their own, still correct.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

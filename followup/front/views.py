@@ -30,7 +30,7 @@ from followup import drafting
 from followup.core import services
 from followup.core.errors import InvalidInput, NotFound
 from followup.core.models import Application, FollowUp, MessageTemplate
-from followup.front import auth, forms, queries
+from followup.front import auth, forms, pagecache, queries
 from followup.front import profile as profile_service
 from followup.lib.addresses import has_line_break
 from followup.mail import accounts, outbox
@@ -86,7 +86,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             login(
                 request,
                 services.get_local_user(),
-                backend="django.contrib.auth.backends.ModelBackend",
+                backend=settings.AUTHENTICATION_BACKENDS[0],
             )
             return redirect(destination)
         if request.user.is_authenticated:
@@ -115,13 +115,14 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@pagecache.cached_page
 def today(request: HttpRequest) -> HttpResponse:
     profile = _profile(request)
     show = request.GET.get("show", "")
     if show in queries.TODAY_SECTIONS:
         paginator = Paginator(queries.section_queryset(request.user, profile.time_zone, show), 50)
         page = paginator.get_page(request.GET.get("page"))
-        return render(
+        response = render(
             request,
             "front/today_section.html",
             {
@@ -132,17 +133,24 @@ def today(request: HttpRequest) -> HttpResponse:
                 "next_url": request.get_full_path(),
             },
         )
-    page_data = queries.today_page(request.user, profile.time_zone)
-    return render(
-        request,
-        "front/today.html",
-        {
-            "nav": "today",
-            "page": page_data,
-            "profile": profile,
-            "next_url": request.get_full_path(),
-        },
-    )
+        rows: list[Any] = list(page.object_list)
+    else:
+        page_data = queries.today_page(request.user, profile.time_zone)
+        response = render(
+            request,
+            "front/today.html",
+            {
+                "nav": "today",
+                "page": page_data,
+                "profile": profile,
+                "next_url": request.get_full_path(),
+            },
+        )
+        rows = [row for section in page_data.sections for row in section.rows]
+        if page_data.next_up is not None:
+            rows.append(page_data.next_up)
+    until = pagecache.fresh_until(timezone.now(), [profile.time_zone], rows)
+    return pagecache.set_fresh_until(response, until)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -363,10 +371,12 @@ def contact_options(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@pagecache.cached_page
 def application(request: HttpRequest, application_id: int) -> HttpResponse:
     app = _application(request, application_id)
     data = queries.application_page(request.user, app)
-    return render(
+    tz = _profile(request).time_zone
+    response = render(
         request,
         "front/application.html",
         {
@@ -374,10 +384,12 @@ def application(request: HttpRequest, application_id: int) -> HttpResponse:
             "app": app,
             "data": data,
             "outcome_form": forms.OutcomeForm(),
-            "tz": _profile(request).time_zone,
+            "tz": tz,
             "next_url": request.get_full_path(),
         },
     )
+    until = pagecache.fresh_until(timezone.now(), [tz], [*data.plan, *data.history])
+    return pagecache.set_fresh_until(response, until)
 
 
 @login_required
@@ -417,13 +429,16 @@ def set_outcome(request: HttpRequest, application_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@pagecache.cached_page
 def pipeline(request: HttpRequest) -> HttpResponse:
+    # Cards show dates only ("Next: Mon 15 Dec, 10:00"), with the year when it is not this one.
+    until = pagecache.fresh_until(timezone.now(), [])
     status = request.GET.get("status", "")
     if status in Application.Status.values:
         paginator = Paginator(queries.applications_with_status(request.user, status), 50)
         page = paginator.get_page(request.GET.get("page"))
         queries.attach_next_due(list(page.object_list))
-        return render(
+        response = render(
             request,
             "front/pipeline_status.html",
             {
@@ -433,8 +448,10 @@ def pipeline(request: HttpRequest) -> HttpResponse:
                 "status": status,
             },
         )
+        return pagecache.set_fresh_until(response, until)
     columns = queries.pipeline(request.user)
-    return render(request, "front/pipeline.html", {"nav": "pipeline", "columns": columns})
+    response = render(request, "front/pipeline.html", {"nav": "pipeline", "columns": columns})
+    return pagecache.set_fresh_until(response, until)
 
 
 # ---------------------------------------------------------------------------------------------
