@@ -135,7 +135,13 @@ class Application(Owned):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        indexes = [models.Index(fields=["owner", "status"])]
+        # The pipeline's columns: an owner's applications of one status, most recently active
+        # first, read from the index in order instead of sorted.
+        indexes = [
+            models.Index(
+                fields=["owner", "status", "-updated_at", "-id"], name="application_pipeline"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.role_title} at {self.company.name}"
