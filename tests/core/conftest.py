@@ -35,3 +35,21 @@ def owner(db):
     profile.time_zone = "Africa/Nairobi"
     profile.save()
     return user
+
+
+@pytest.fixture
+def recorded(owner):
+    from followup.core import services
+
+    return services.record_interview(
+        owner,
+        services.InterviewInput(
+            company="Acme Kenya",
+            role="Analyst",
+            start="2025-12-01 10:00",
+            tz="Africa/Nairobi",
+            country="KE",
+            interviewers=["Wanjiku Kamau <wanjiku@acme.example>"],
+            notes="The new dashboard for field agents.",
+        ),
+    )

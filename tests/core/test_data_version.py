@@ -8,7 +8,6 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 
-from followup.core import services
 from followup.core.models import FollowUp, MessageTemplate
 from followup.front.pagecache import data_version
 
@@ -46,24 +45,14 @@ def test_every_table_of_an_owners_rows_is_tracked():
 
 
 @pytest.fixture
-def recorded(owner):
-    MessageTemplate.objects.create(owner=owner, kind="thank_you", subject="Thank you", body="Hi")
-    return services.record_interview(
-        owner,
-        services.InterviewInput(
-            company="Savanna Mobile",
-            role="Sales Executive",
-            start="2026-11-30 10:00",
-            tz="Africa/Nairobi",
-            country="KE",
-            interviewers=["Wanjiku Kamau <wanjiku@savanna.example>"],
-            promised="we'll get back to you by Friday",
-        ),
-    )
+def template(owner):
+    return MessageTemplate.objects.create(owner=owner, kind="thank_you", subject="Hi", body="Hi")
 
 
 @pytest.mark.parametrize("table, owner_column", TRACKED)
-def test_an_update_to_any_tracked_table_changes_the_version(owner, recorded, table, owner_column):
+def test_an_update_to_any_tracked_table_changes_the_version(
+    owner, recorded, template, table, owner_column
+):
     before = data_version(owner.pk)
     with connection.cursor() as cursor:
         if owner_column == "interview":

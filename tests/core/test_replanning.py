@@ -2,26 +2,8 @@
 
 from datetime import timedelta
 
-import pytest
-
 from followup.core import services
 from followup.core.models import Event, FollowUp
-
-
-@pytest.fixture
-def recorded(owner):
-    return services.record_interview(
-        owner,
-        services.InterviewInput(
-            company="Acme Kenya",
-            role="Analyst",
-            start="2025-12-01 10:00",
-            tz="Africa/Nairobi",
-            country="KE",
-            interviewers=["Wanjiku Kamau <wanjiku@acme.example>"],
-            notes="The new dashboard for field agents.",
-        ),
-    )
 
 
 def snapshot(application):
