@@ -115,6 +115,33 @@ def test_mark_a_follow_up_sent_from_today(page, web, owner):
     assert thank_you.status == "sent"
 
 
+def test_a_page_served_again_still_takes_its_buttons_and_shows_the_change(page, web, owner):
+    thank_you = next(fu for fu in record(owner).follow_ups if fu.kind == "thank_you")
+    page.goto(f"{web.base_url}/")
+    page.reload()  # nothing changed: served from the page cache, with a fresh CSRF token
+    row = page.locator(f"#fu-{thank_you.pk}")
+    row.get_by_role("button", name="Done").click()
+    expect(row).to_contain_text("Marked done.")
+    page.reload()
+    expect(page.locator(f"#fu-{thank_you.pk}")).to_have_count(0)
+
+
+def test_without_javascript_a_page_served_again_still_posts_its_forms(browser, web, owner):
+    thank_you = next(fu for fu in record(owner).follow_ups if fu.kind == "thank_you")
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        tab.goto(web.sign_in_url)
+        tab.reload()  # served from the page cache
+        tab.locator(f"#fu-{thank_you.pk}").get_by_role("button", name="Skip").click()
+        expect(tab.locator(".message")).to_contain_text("Skipped.")
+        expect(tab.locator(f"#fu-{thank_you.pk}")).to_have_count(0)
+    finally:
+        context.close()
+    thank_you.refresh_from_db()
+    assert thank_you.status == "skipped"
+
+
 def test_snooze_a_follow_up_by_a_week(page, web, owner):
     thank_you = next(fu for fu in record(owner).follow_ups if fu.kind == "thank_you")
     page.goto(f"{web.base_url}/")
