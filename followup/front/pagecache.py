@@ -133,6 +133,8 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         setattr(request, _RENDERING, True)
         try:
             response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()  # a TemplateResponse: render while the placeholder is on
         finally:
             setattr(request, _RENDERING, False)
         if getattr(response, "streaming", False):
