@@ -60,9 +60,15 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
+    """`next` when it is a path on this site; else `fallback`. Only a path: redirect() would
+    take a bare word for a view name to look up."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return fallback

@@ -58,6 +58,14 @@ def test_it_follows_a_safe_next_url_only(anonymous):
     assert response["Location"] == "/"
 
 
+@pytest.mark.parametrize("target", ["abc", "today", "//evil.example/", "javascript:alert(1)"])
+def test_a_next_that_is_not_a_path_here_lands_on_today(anonymous, target):
+    response = anonymous.get(f"/login/?token={auth.issue_token()}&next={target}")
+    assert response.status_code == 302 and response["Location"] == "/"
+    signed_in = anonymous.get(f"/login/?next={target}")  # already signed in
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/"
+
+
 def test_pages_send_strangers_to_the_sign_in_page(anonymous):
     response = anonymous.get("/pipeline/")
     assert response.status_code == 302
