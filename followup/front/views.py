@@ -55,6 +55,14 @@ def _follow_up(request: HttpRequest, follow_up_id: int) -> FollowUp:
         raise Http404("No such follow-up") from None
 
 
+def _id_or_404(value: object) -> int:
+    """An id from a query string or form: plain ASCII digits only ("²".isdigit() is true)."""
+    text = str(value)
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        raise Http404("No such id")
+    return int(text)
+
+
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -230,9 +238,7 @@ def record_interview(request: HttpRequest) -> HttpResponse:
     application = None
     application_id = request.POST.get("application") or request.GET.get("application")
     if application_id:
-        if not str(application_id).isdigit():
-            raise Http404("No such application")
-        application = _application(request, int(application_id))
+        application = _application(request, _id_or_404(application_id))
     profile = _profile(request)
     if request.method == "POST":
         form = forms.InterviewForm(request.POST, application=application)
@@ -340,8 +346,8 @@ def _promise_line(data: Any, profile: Any, application: Application | None) -> s
 def promise_preview(request: HttpRequest) -> HttpResponse:
     application = None
     application_id = request.GET.get("application", "")
-    if application_id.isdigit():
-        application = _application(request, int(application_id))
+    if application_id:
+        application = _application(request, _id_or_404(application_id))
     line = _promise_line(request.GET, _profile(request), application)
     return render(request, "front/_promise_preview.html", {"preview": line})
 

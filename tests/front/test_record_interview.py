@@ -211,3 +211,9 @@ def test_an_existing_company_is_reused(client, owner, make_input):
     client.post("/interviews/new/", form_data(company="savanna mobile", role="Another role"))
     assert Company.objects.filter(owner=owner).count() == 1
     assert FollowUp.objects.filter(owner=owner).exists()
+
+
+@pytest.mark.parametrize("junk", ["abc", "²", "-1", "1e3", "99999999999999999999999"])
+def test_an_application_id_that_is_not_one_is_404_not_500(client, junk):
+    assert client.get(f"/interviews/new/?application={junk}").status_code == 404
+    assert client.get(f"/interviews/promise-preview/?application={junk}").status_code == 404
