@@ -147,7 +147,15 @@ def parse_local_datetime(value: datetime | str, tz: str, field_name: str) -> dat
             ) from None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=zone(tz))
+    if not EARLIEST_YEAR <= dt.year <= LATEST_YEAR:
+        # Far-off years overflow the calendar arithmetic of the plan (a date past 9999).
+        raise InvalidInput(field_name, f"must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
     return dt
+
+
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2100
+# What a person writes about one interview; drafts quote it, and a draft has a size limit.
+NOTES_MAX, LINE_MAX, LINES_MAX = 10_000, 500, 30
 
 
 def check_zone(value: str, field_name: str) -> str:
@@ -246,6 +254,14 @@ def validate_interview_input(owner: AbstractBaseUser, data: InterviewInput) -> C
             raise InvalidInput(name, f"{value!r} is not a web address starting with http(s)://")
     _clean_text(data.promised, "promised", 300)
     _clean_text(data.round_name, "round", 100)
+    _clean_text(data.notes, "notes", NOTES_MAX, single_line=False)
+    _clean_text(data.went_well, "went_well", NOTES_MAX, single_line=False)
+    _clean_text(data.to_improve, "to_improve", NOTES_MAX, single_line=False)
+    for name, lines in (("commitment", data.commitments), ("unasked", data.unasked)):
+        if len(lines) > LINES_MAX:
+            raise InvalidInput(name, f"at most {LINES_MAX} lines")
+        for line in lines:
+            _clean_text(line, name, LINE_MAX)
     interviewers = _parse_people(data.interviewers, "interviewer")
     recruiters = _parse_people([data.recruiter], "recruiter") if data.recruiter else []
     return CleanInterview(

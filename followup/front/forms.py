@@ -17,6 +17,7 @@ from followup.lib.addresses import BadAddress, parse_person
 # Field names the services use -> the form field that shows the error.
 SERVICE_FIELDS = {
     "interviewer": "interviewers",
+    "commitment": "commitments",
     "round": "round_name",
     "duration": "duration",
     "followup_id": None,

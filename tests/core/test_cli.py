@@ -164,6 +164,8 @@ def test_list_shows_applications(cli, owner):
         (("--start", "next tuesday-ish"), "start"),
         (("--interviewer", "Wanjiku <not-an-email>"), "interviewer"),
         (("--role-type", "astronaut"), "role_type"),
+        (("--start", "9999-12-31 23:59"), "start"),
+        (("--notes", "x" * 10_001), "notes"),
     ],
 )
 def test_bad_input_gives_one_line_naming_the_field_and_changes_nothing(cli, owner, replace, field):

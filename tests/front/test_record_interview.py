@@ -111,6 +111,12 @@ def test_a_malformed_interviewer_email_is_reported_next_to_the_interviewers(clie
         ("country", "ZZ"),
         ("format", "smoke-signals"),
         ("role_type", "wizard"),
+        ("start", "9999-12-31T23:59"),
+        ("start", "0001-01-01T00:00"),
+        ("notes", "x" * 10_001),
+        ("commitments", "y" * 501),
+        ("unasked", "\n".join(["Why?"] * 31)),
+        ("went_well", "z" * 10_001),
     ],
 )
 def test_bad_input_is_an_error_next_to_the_field_never_a_500(client, field, value):
@@ -217,3 +223,16 @@ def test_an_existing_company_is_reused(client, owner, make_input):
 def test_an_application_id_that_is_not_one_is_404_not_500(client, junk):
     assert client.get(f"/interviews/new/?application={junk}").status_code == 404
     assert client.get(f"/interviews/promise-preview/?application={junk}").status_code == 404
+
+
+def test_the_longest_accepted_notes_and_lists_still_plan_and_draft(client):
+    response = client.post(
+        "/interviews/new/",
+        form_data(
+            notes="\n".join(["Topic " + "n" * 400] * 24),
+            commitments="\n".join(["Send " + "c" * 490] * 30),
+            unasked="\n".join(["Ask " + "q" * 490 + "?"] * 30),
+        ),
+    )
+    assert response.status_code == 302
+    assert Application.objects.count() == 1
