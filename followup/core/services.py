@@ -155,7 +155,7 @@ def parse_local_datetime(value: datetime | str, tz: str, field_name: str) -> dat
 
 EARLIEST_YEAR, LATEST_YEAR = 1970, 2100
 # What a person writes about one interview; drafts quote it, and a draft has a size limit.
-NOTES_MAX, LINE_MAX, LINES_MAX = 10_000, 500, 30
+NOTES_MAX, LINE_MAX, LINES_MAX = 10_000, 300, 30
 
 
 def check_zone(value: str, field_name: str) -> str:

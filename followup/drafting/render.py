@@ -355,6 +355,20 @@ def single_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# As long as a subject may be (FollowUp.subject holds 300): mail clients show far less anyway.
+MAX_SUBJECT_CHARS = 300
+
+
+def shorten_subject(text: str, limit: int = MAX_SUBJECT_CHARS) -> str:
+    """`text` cut at a word boundary to at most `limit` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-") + "…"
+
+
 def _tidy_body(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [line.rstrip() for line in text.split("\n")]
@@ -392,7 +406,7 @@ def _render_source(key: str, kind: str, source: TemplateSource, ctx: DraftContex
         previous = single_line(ctx.previous_subject)
         if previous:
             subject = _reply_subject(previous)
-    return Draft(subject=subject, body=body)
+    return Draft(subject=shorten_subject(subject), body=body)
 
 
 def render_draft(

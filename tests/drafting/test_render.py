@@ -532,3 +532,22 @@ def test_pick_topic_handles_sentences_abbreviations_and_long_lines() -> None:
     )
     assert pick_topic(notes, 0) == "dashboards, e.g. Looker and Superset"
     assert pick_topic(notes, 1) == "the team ships experiments weekly"
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_subject_never_outgrows_what_a_follow_up_can_hold(kind):
+    ctx = realistic(
+        role_title="Senior " * 28 + "Analyst",
+        company_name="Safaricom " * 20,
+        commitments=("I'll send " + "the portfolio and " * 16 + "more",),
+        previous_subject="Thank you " * 30,
+    )
+    subject = render_draft(kind, ctx).subject
+    assert 0 < len(subject) <= 300
+    assert "\n" not in subject
+
+
+def test_a_user_subject_too_long_is_cut_at_a_word_with_an_ellipsis():
+    source = TemplateSource(subject="{{ role_title }} " * 40, body="Hello")
+    subject = render_draft(THANK_YOU, realistic(), {THANK_YOU: source}).subject
+    assert len(subject) <= 300 and subject.endswith("Data Analyst\u2026")

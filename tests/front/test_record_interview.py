@@ -114,7 +114,7 @@ def test_a_malformed_interviewer_email_is_reported_next_to_the_interviewers(clie
         ("start", "9999-12-31T23:59"),
         ("start", "0001-01-01T00:00"),
         ("notes", "x" * 10_001),
-        ("commitments", "y" * 501),
+        ("commitments", "y" * 301),
         ("unasked", "\n".join(["Why?"] * 31)),
         ("went_well", "z" * 10_001),
     ],
@@ -230,8 +230,8 @@ def test_the_longest_accepted_notes_and_lists_still_plan_and_draft(client):
         "/interviews/new/",
         form_data(
             notes="\n".join(["Topic " + "n" * 400] * 24),
-            commitments="\n".join(["Send " + "c" * 490] * 30),
-            unasked="\n".join(["Ask " + "q" * 490 + "?"] * 30),
+            commitments="\n".join(["Send " + "c" * 290] * 30),
+            unasked="\n".join(["Ask " + "q" * 290 + "?"] * 30),
         ),
     )
     assert response.status_code == 302
