@@ -156,6 +156,7 @@ def parse_local_datetime(value: datetime | str, tz: str, field_name: str) -> dat
 EARLIEST_YEAR, LATEST_YEAR = 1970, 2100
 # What a person writes about one interview; drafts quote it, and a draft has a size limit.
 NOTES_MAX, LINE_MAX, LINES_MAX = 10_000, 300, 30
+URL_MAX = 200  # what the URL fields hold
 
 
 def check_zone(value: str, field_name: str) -> str:
@@ -252,6 +253,8 @@ def validate_interview_input(owner: AbstractBaseUser, data: InterviewInput) -> C
     ):
         if value and not re.match(r"^https?://[^\s/]+", value):
             raise InvalidInput(name, f"{value!r} is not a web address starting with http(s)://")
+        if len(value) > URL_MAX:
+            raise InvalidInput(name, f"is longer than {URL_MAX} characters")
     _clean_text(data.promised, "promised", 300)
     _clean_text(data.round_name, "round", 100)
     _clean_text(data.notes, "notes", NOTES_MAX, single_line=False)

@@ -37,9 +37,15 @@ def parse_person(text: str) -> tuple[str, str]:
     return text, ""
 
 
+# What an address may be (RFC 5321's path limit, and what EmailField stores).
+MAX_EMAIL_LENGTH = 254
+
+
 def check_email(email: str) -> str:
     if has_line_break(email):
         raise BadAddress("must not contain line breaks")
+    if len(email) > MAX_EMAIL_LENGTH:
+        raise BadAddress(f"is longer than {MAX_EMAIL_LENGTH} characters")
     try:
         validate_email(email)
     except ValidationError:

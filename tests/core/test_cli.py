@@ -166,6 +166,7 @@ def test_list_shows_applications(cli, owner):
         (("--role-type", "astronaut"), "role_type"),
         (("--start", "9999-12-31 23:59"), "start"),
         (("--notes", "x" * 10_001), "notes"),
+        (("--interviewer", "W <" + "w" * 250 + "@acme.example>"), "interviewer"),
     ],
 )
 def test_bad_input_gives_one_line_naming_the_field_and_changes_nothing(cli, owner, replace, field):
