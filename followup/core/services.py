@@ -180,6 +180,8 @@ def check_country(value: str, field_name: str = "country") -> str:
 
 def _clean_text(value: str, field_name: str, max_length: int, *, single_line: bool = True) -> str:
     value = (value or "").strip()
+    if "\x00" in value:  # PostgreSQL cannot store it; no one types it
+        raise InvalidInput(field_name, "must not contain NUL characters")
     if single_line and has_line_break(value):
         raise InvalidInput(field_name, "must be a single line")
     if len(value) > max_length:

@@ -352,8 +352,13 @@ def application_page(owner: AbstractBaseUser, application: Application) -> Appli
 # Autocomplete
 
 
+def _search_term(query: str) -> str:
+    # A NUL cannot be in a name, and PostgreSQL refuses it in a query parameter.
+    return (query or "").replace("\x00", "").strip()
+
+
 def company_suggestions(owner: AbstractBaseUser, query: str, limit: int = 10) -> list[Company]:
-    query = (query or "").strip()
+    query = _search_term(query)
     qs = Company.objects.filter(owner=owner)
     if query:
         qs = qs.filter(name__icontains=query)
@@ -361,7 +366,7 @@ def company_suggestions(owner: AbstractBaseUser, query: str, limit: int = 10) ->
 
 
 def contact_suggestions(owner: AbstractBaseUser, query: str, limit: int = 10) -> list[Contact]:
-    query = (query or "").strip()
+    query = _search_term(query)
     # Only the part after the last comma/"<" matters while someone types "Name <email>".
     qs = Contact.objects.filter(owner=owner).select_related("company")
     if query:

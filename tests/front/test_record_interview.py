@@ -4,8 +4,11 @@ from datetime import date
 
 import pytest
 
+from followup.core import services
 from followup.core.models import Application, Company, FollowUp, Interview
 from followup.planner.calendar import zone
+
+from .conftest import interview_input
 
 
 def form_data(**overrides):
@@ -236,3 +239,17 @@ def test_the_longest_accepted_notes_and_lists_still_plan_and_draft(client):
     )
     assert response.status_code == 302
     assert Application.objects.count() == 1
+
+
+@pytest.mark.parametrize("url", ["/autocomplete/companies/", "/autocomplete/contacts/"])
+def test_a_nul_in_an_autocomplete_query_is_ignored_not_a_500(client, recorded, url):
+    response = client.get(url, {"q": "Sav\x00"})
+    assert response.status_code == 200
+
+
+def test_a_nul_in_a_typed_field_is_reported_by_name(owner):
+    from followup.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as error:
+        services.record_interview(owner, interview_input(company="Acme\x00"))
+    assert error.value.field == "company"
