@@ -94,6 +94,8 @@ class PeopleWidget(forms.Widget):
         values = self.format_value(value)
         blanks = max(self.rows - len([v for v in values if v.strip()]), 0)
         context["widget"]["values"] = [v for v in values if v.strip()] + [""] * max(blanks, 1)
+        # The template's own attribute names: "aria-invalid" cannot be read in a template.
+        context["widget"]["invalid"] = context["widget"]["attrs"].get("aria-invalid") == "true"
         return context
 
 
@@ -124,9 +126,10 @@ class AccessibleForm(forms.Form):
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget
-                described = f"id_{name}-error"
+                field_id = self[name].auto_id or f"id_{name}"  # as the templates name them
+                described = f"{field_id}-error"
                 if self.fields[name].help_text:
-                    described = f"id_{name}_helptext {described}"
+                    described = f"{field_id}_helptext {described}"
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["aria-describedby"] = described
 

@@ -111,6 +111,9 @@ def test_mark_a_follow_up_sent_from_today(page, web, owner):
     row.get_by_role("button", name="Mark sent").click()
     expect(row).to_contain_text("Marked sent.")
     expect(row.get_by_role("button", name="Mark sent")).to_have_count(0)
+    # The keyboard stays on the row that changed, and a screen reader hears what happened.
+    expect(row).to_be_focused()
+    expect(page.locator("#live-status")).to_have_text("Marked sent.")
     thank_you.refresh_from_db()
     assert thank_you.status == "sent"
 

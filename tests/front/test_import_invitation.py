@@ -49,6 +49,7 @@ def test_a_garbage_upload_shows_an_error_next_to_the_field(client, owner):
         assert response.status_code == 400
         html = response.content.decode()
         assert 'id="invite_file-error"' in html
+        assert 'aria-describedby="invite_file_helptext invite_file-error"' in html
         assert 'value="Typed Co"' in html
         assert 'name="company"' in html  # the record form is still there
     response = client.post("/interviews/import/", {})

@@ -1,5 +1,6 @@
 """Record an interview: one form, autocomplete, interviewers inline, the promise resolved as you type."""
 
+import re
 from datetime import date
 
 import pytest
@@ -102,6 +103,9 @@ def test_a_malformed_interviewer_email_is_reported_next_to_the_interviewers(clie
     ).content.decode()
     assert 'id="id_interviewers-error"' in html
     assert "Wanjiku &lt;not-an-email@&gt;" in html
+    row = re.search(r'<input type="text" name="interviewers"[^>]*id="id_interviewers"[^>]*>', html)
+    assert row and 'aria-invalid="true"' in row.group(0)
+    assert 'aria-describedby="id_interviewers_helptext id_interviewers-error"' in row.group(0)
     assert not Application.objects.exists()
 
 

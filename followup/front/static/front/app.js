@@ -13,16 +13,23 @@
     if (!button) return;
     var parts = button.getAttribute("data-copy").split(",").map(function (s) { return valueOf(s.trim()); });
     var text = parts.filter(Boolean).join("\n\n");
-    var done = function () {
-      var original = button.textContent;
-      button.textContent = button.getAttribute("data-copied-text") || "Copied";
-      setTimeout(function () { button.textContent = original; }, 2000);
+    // Said aloud too (the status region), and only what really happened.
+    var report = function (copied) {
+      var original = button.getAttribute("data-label") || button.textContent;
+      button.setAttribute("data-label", original);
+      var message = copied ? (button.getAttribute("data-copied-text") || "Copied")
+                           : "Could not copy: select the text and copy it yourself";
+      button.textContent = copied ? message : "Copy failed";
+      announce(message);
+      setTimeout(function () { button.textContent = original; }, 2500);
     };
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
+      navigator.clipboard.writeText(text).then(
+        function () { report(true); },
+        function () { report(fallbackCopy(text)); }
+      );
     } else {
-      fallbackCopy(text);
-      done();
+      report(fallbackCopy(text));
     }
   });
 
@@ -34,9 +41,36 @@
     area.style.opacity = "0";
     document.body.appendChild(area);
     area.select();
-    try { document.execCommand("copy"); } catch (e) { /* nothing else to try */ }
+    var copied = false;
+    try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
     document.body.removeChild(area);
+    return copied;
   }
+
+  function announce(message) {
+    var region = document.getElementById("live-status");
+    if (!region) return;
+    region.textContent = "";
+    setTimeout(function () { region.textContent = message; }, 50);
+  }
+
+  // A row's buttons go when htmx swaps the row for its new state: keep the keyboard there,
+  // on the new row, and say what happened (its note).
+  var pendingRow = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var row = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest("li.fu") : null;
+    pendingRow = row ? row.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!pendingRow) return;
+    var row = document.getElementById(pendingRow);
+    pendingRow = null;
+    if (!row) return;
+    row.setAttribute("tabindex", "-1");
+    row.focus();
+    var note = row.querySelector(".fu-note, .fu-error");
+    if (note) announce(note.textContent);
+  });
 
   // "Open in my mail app" follows what is typed, not only what was saved.
   function refreshMailto() {
