@@ -472,6 +472,7 @@ def pipeline(request: HttpRequest) -> HttpResponse:
 
 def _mailto(fu: FollowUp, subject: str, body: str) -> str:
     to = fu.recipient.email if fu.recipient and fu.recipient.email else ""
+    body = "\r\n".join(body.splitlines())  # RFC 6068: line breaks in a mailto body are CRLF
     return f"mailto:{quote(to, safe='@')}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
 
 

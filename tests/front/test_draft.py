@@ -13,6 +13,8 @@ def test_it_shows_the_draft_with_the_checker(client, thank_you):
     assert 'id="warnings"' in html
     assert "Wanjiku" in html
     assert 'href="mailto:wanjiku@savanna.example?subject=' in html
+    mailto = html.split('href="mailto:', 1)[1].split('"', 1)[0]
+    assert "%0D%0A" in mailto and "%0A" not in mailto.replace("%0D%0A", "")
     assert f'href="/follow-ups/{thank_you.pk}/draft.eml"' in html
     assert "Copy to clipboard" in html and "Approve" in html
 

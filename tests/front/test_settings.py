@@ -155,4 +155,7 @@ def test_it_enforces_csrf(csrf_client, owner):
         == 403
     )
     assert csrf_client.post("/settings/questions/", {"feedback": "x"}).status_code == 403
+    previews = ["/settings/templates/thank_you/preview/", "/settings/questions/preview/"]
+    for url in previews:
+        assert csrf_client.post(url, {"subject": "x", "body": "y"}).status_code == 403
     assert Profile.objects.get(user=owner).full_name == "Amina Njeri"

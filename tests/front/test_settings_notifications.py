@@ -188,5 +188,27 @@ def test_it_enforces_csrf(csrf_client, owner):
     assert csrf_client.post("/settings/notifications/digest/", {"hour": "7"}).status_code == 403
     assert csrf_client.post("/settings/notifications/calendar/").status_code == 403
     assert not NotifyChannel.objects.exists()
+    channel = notify.add_channel(owner, "ntfys://my-topic")
+    for action in ("test", "remove", "resume"):
+        url = f"/settings/notifications/channels/{channel.pk}/"
+        assert csrf_client.post(url, {"action": action}).status_code == 403
+    assert NotifyChannel.objects.filter(pk=channel.pk).exists()
     profile = Profile.objects.get(user=owner)
     assert profile.digest_hour is None and profile.calendar_token == token
+
+
+def test_confirming_an_invitation_enforces_csrf(csrf_client, owner):
+    message = EmailMessage()
+    message["Subject"] = "Invitation"
+    message.set_content("See the invitation.")
+    message.add_attachment(
+        (INVITES / "google_request.ics").read_bytes(),
+        maintype="text",
+        subtype="calendar",
+        filename="invite.ics",
+    )
+    (proposal,) = notify.propose_from_message(owner, message, "<m2@example.com>")
+    for action in ("confirm", "dismiss"):
+        response = csrf_client.post(f"/settings/invitations/{proposal.pk}/", {"action": action})
+        assert response.status_code == 403
+    assert not Interview.objects.filter(owner=owner).exists()

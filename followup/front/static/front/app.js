@@ -79,7 +79,7 @@
     var to = link.getAttribute("data-mailto-to") || "";
     link.href = "mailto:" + encodeURIComponent(to).replace("%40", "@") +
       "?subject=" + encodeURIComponent(valueOf("#id_subject")) +
-      "&body=" + encodeURIComponent(valueOf("#id_body"));
+      "&body=" + encodeURIComponent(valueOf("#id_body").replace(/\r?\n/g, "\r\n"));  // RFC 6068
   }
   document.addEventListener("input", function (event) {
     if (event.target.id === "id_subject" || event.target.id === "id_body") refreshMailto();
