@@ -122,7 +122,8 @@ def test_regenerating_the_calendar_address_revokes_the_old_one(client, owner):
     assert new in client.get("/settings/notifications/").content.decode()
 
 
-def test_an_invitation_found_in_mail_is_confirmed_in_one_click(client, owner):
+def invitation_found_in_mail(owner, message_id):
+    """A message with the Google sample invitation attached, as the poller hands it over."""
     message = EmailMessage()
     message["Subject"] = "Invitation"
     message.set_content("See the invitation.")
@@ -132,7 +133,12 @@ def test_an_invitation_found_in_mail_is_confirmed_in_one_click(client, owner):
         subtype="calendar",
         filename="invite.ics",
     )
-    (proposal,) = notify.propose_from_message(owner, message, "<m1@example.com>")
+    (proposal,) = notify.propose_from_message(owner, message, message_id)
+    return proposal
+
+
+def test_an_invitation_found_in_mail_is_confirmed_in_one_click(client, owner):
+    proposal = invitation_found_in_mail(owner, "<m1@example.com>")
     html = client.get("/settings/notifications/").content.decode()
     assert "Invitations found in your mail" in html and "Sales Executive" in html
     response = client.post(f"/settings/invitations/{proposal.pk}/", {"action": "confirm"})
@@ -198,16 +204,7 @@ def test_it_enforces_csrf(csrf_client, owner):
 
 
 def test_confirming_an_invitation_enforces_csrf(csrf_client, owner):
-    message = EmailMessage()
-    message["Subject"] = "Invitation"
-    message.set_content("See the invitation.")
-    message.add_attachment(
-        (INVITES / "google_request.ics").read_bytes(),
-        maintype="text",
-        subtype="calendar",
-        filename="invite.ics",
-    )
-    (proposal,) = notify.propose_from_message(owner, message, "<m2@example.com>")
+    proposal = invitation_found_in_mail(owner, "<m2@example.com>")
     for action in ("confirm", "dismiss"):
         response = csrf_client.post(f"/settings/invitations/{proposal.pk}/", {"action": action})
         assert response.status_code == 403
