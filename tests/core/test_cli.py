@@ -284,3 +284,11 @@ def test_every_command_has_help_text_and_is_in_the_readme():
         assert f"followup {' '.join(path)}" in readme, (
             f"followup {' '.join(path)} is not in the README"
         )
+
+
+def test_json_for_a_pipe_is_one_line_a_program_reads(cli, owner):
+    cli(*ADD)
+    result = cli("due", "--until", "all", "--json")
+    assert result.exit_code == 0
+    assert result.stdout.strip().count("\n") == 0
+    assert isinstance(json.loads(result.stdout), list) and json.loads(result.stdout)
