@@ -5,19 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_data_version'),
+        ("core", "0003_data_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='application',
-            name='core_applic_owner_i_de0c94_idx',
+            model_name="application",
+            name="core_applic_owner_i_de0c94_idx",
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['owner', 'status', '-updated_at', '-id'], name='application_pipeline'),
+            model_name="application",
+            index=models.Index(
+                fields=["owner", "status", "-updated_at", "-id"], name="application_pipeline"
+            ),
         ),
     ]
