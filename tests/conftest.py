@@ -1,0 +1,67 @@
+"""Fixtures shared by every test folder: the signed-in person and a recorded interview.
+
+A folder's conftest adds what only it needs (mail servers, a browser) and may override
+`owner_email` or `database`; it does not define its own `owner`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+NAIROBI = "Africa/Nairobi"
+
+DEFAULT_INTERVIEW: dict[str, Any] = {
+    "company": "Savanna Mobile",
+    "role": "Sales Executive",
+    "start": "2025-12-09 10:00",
+    "duration_minutes": 60,
+    "tz": NAIROBI,
+    "country": "KE",
+    "interviewers": ["Wanjiku Kamau <wanjiku@savanna.example>"],
+    "recruiter": "Grace Achieng <grace@savanna.example>",
+    "promised": "We'll get back to you by Friday",
+    "notes": "SME data bundles in Kisumu.",
+}
+
+
+@pytest.fixture
+def database(db: Any) -> Any:
+    """The database access `owner` needs; the browser tests override it with transactional_db."""
+    return db
+
+
+@pytest.fixture
+def owner_email() -> str:
+    return "amina@example.com"
+
+
+@pytest.fixture
+def owner(database: Any, owner_email: str) -> Any:
+    """The local user, Amina Njeri in Nairobi, Kenya."""
+    from followup.core.queries import get_local_user
+
+    user = get_local_user()
+    profile = user.followup_profile
+    profile.full_name = "Amina Njeri"
+    profile.email = owner_email
+    profile.country = "KE"
+    profile.time_zone = NAIROBI
+    profile.save()
+    return user
+
+
+@pytest.fixture
+def record_interview(owner: Any) -> Callable[..., Any]:
+    """record_interview(**overrides) records an interview through the real service and returns
+    what it recorded (application, interview, follow_ups). Pass owner= for someone else."""
+    from followup.core import services
+
+    def record(**overrides: Any) -> Any:
+        who = overrides.pop("owner", owner)
+        data = {**DEFAULT_INTERVIEW, **overrides}
+        return services.record_interview(who, services.InterviewInput(**data))
+
+    return record
