@@ -85,44 +85,36 @@ def secret_key(home: Path) -> str:
 
 
 def database_config(url: str, home: Path) -> dict[str, object]:
-    """Django DATABASES['default'] from DATABASE_URL (sqlite:///path or postgres://...)."""
+    """Django DATABASES['default'] from DATABASE_URL (sqlite:////abs/path.db or postgres://…),
+    parsed by dj-database-url; SQLite always gets the WAL/IMMEDIATE options below."""
     if not url:
         return sqlite_config(home / "followup.sqlite3")
-    from urllib.parse import parse_qs, unquote, urlsplit
+    import dj_database_url
 
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    if scheme == "sqlite":
-        # As dj-database-url: sqlite:///relative/path.db and sqlite:////absolute/path.db
-        if not url.lower().startswith("sqlite:///"):
-            raise ConfigError("DATABASE_URL: write sqlite:////absolute/path.db")
-        path = unquote(url[len("sqlite:///") :].split("?", 1)[0])
-        if path in {"", ":memory:"}:
+    try:
+        config: dict[str, object] = dict(
+            dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        )
+    except ValueError as exc:  # an unknown scheme, a malformed port
+        raise ConfigError(
+            f"DATABASE_URL: {exc} (use sqlite:////abs/path.db or postgres://user@host/name)"
+        ) from exc
+    engine = str(config.get("ENGINE", ""))
+    name = str(config.get("NAME") or "")
+    if engine.endswith("sqlite3"):
+        if name in {"", ":memory:"}:
             raise ConfigError(
                 "DATABASE_URL: sqlite needs a file path, e.g. sqlite:////abs/followup.db"
             )
-        return sqlite_config(Path(path).expanduser().absolute())
-    if scheme in {"postgres", "postgresql", "pgsql"}:
-        name = unquote(parts.path.lstrip("/"))
+        return sqlite_config(Path(name).expanduser().absolute())
+    if engine.endswith("postgresql"):
         if not name:
             raise ConfigError("DATABASE_URL: a postgres URL needs a database name")
-        options: dict[str, object] = {}
-        for key, values in parse_qs(parts.query).items():
-            options[key] = values[-1]
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": name,
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(parts.port or ""),
-            "OPTIONS": options,
-            "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
-            "TEST": {"NAME": f"test_{name}"},
-        }
+        config["PORT"] = str(config.get("PORT") or "")  # as Django's own settings write it
+        config["TEST"] = {"NAME": f"test_{name}"}
+        return config
     raise ConfigError(
-        f"DATABASE_URL: unsupported scheme {scheme!r} (use sqlite:/// or postgres://)"
+        f"DATABASE_URL: unsupported database {engine!r} (use sqlite:/// or postgres://)"
     )
 
 
