@@ -209,7 +209,21 @@ def _csv_cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
-    return str(value)
+    return _neutralise_formula(str(value))
+
+
+# A cell starting with one of these is run as a formula by Excel and LibreOffice (OWASP "CSV
+# Injection"): such cells get a leading apostrophe, which spreadsheets show as text. A cell
+# already starting with an apostrophe gets one more, so import can always remove exactly one.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def _neutralise_formula(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _restore_formula(cell: Any) -> Any:
+    return cell[1:] if isinstance(cell, str) and cell.startswith("'") else cell
 
 
 # ---------------------------------------------------------------------------------------------
@@ -239,7 +253,8 @@ def _read_csv(text: str) -> dict[str, Any]:
     for table in TABLES:
         data[table.record] = []
     seen_meta = False
-    for line, row in enumerate(reader, start=2):
+    for line, raw_row in enumerate(reader, start=2):
+        row = {key: _restore_formula(cell) for key, cell in raw_row.items()}
         record = row.get("record", "")
         if record == "meta":
             seen_meta = row.get("name") == FORMAT
