@@ -52,13 +52,29 @@ def followup_home() -> Path:
         import platformdirs
 
         home = Path(platformdirs.user_data_dir("followup", appauthor=False))
+    # Everything followup writes is private: the database (sessions, mail, contacts), its WAL and
+    # SHM files, keys and exports. The umask covers files SQLite creates later, too.
+    os.umask(0o077)
     try:
-        home.mkdir(parents=True, exist_ok=True)
+        home.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise ConfigError(
             f"FOLLOWUP_HOME {str(home)!r} cannot be created: {exc.strerror}"
         ) from None
+    _make_private(home)
     return home
+
+
+def _make_private(home: Path) -> None:
+    """Tighten a home made by an older version (0755 folder, 0644 database)."""
+    for path in (home, *(home / f"followup.sqlite3{suffix}" for suffix in ("", "-wal", "-shm"))):
+        try:
+            mode = path.stat().st_mode & 0o777
+            private = 0o700 if path.is_dir() else 0o600
+            if mode & 0o077 and path.stat().st_uid == os.getuid():
+                path.chmod(private)
+        except FileNotFoundError:
+            continue
 
 
 def secret_key(home: Path) -> str:
