@@ -11,7 +11,15 @@ from __future__ import annotations
 import grimp
 import pytest
 
-PURE = ("followup.planner", "followup.drafting", "followup.mail.reader", "followup.lib.vocabulary")
+PURE = (
+    "followup.planner",
+    "followup.drafting",
+    "followup.mail.reader",
+    "followup.lib.vocabulary",
+    "followup.lib.netguard",
+    "followup.lib.backoff",
+    "followup.lib.faults",
+)
 
 
 @pytest.fixture(scope="module")
