@@ -23,6 +23,7 @@ import time
 import traceback
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
@@ -58,7 +59,13 @@ MAX_OUTPUT_CHARS = 50_000  # a rendered subject or body
 MAX_RANGE = 1_000
 MAX_LOOP_DEPTH = 2
 MAX_INT_BITS = 4_096
+# Loop iterations one rendering may run, all loops together (validation renders each sample
+# with the same budget): nested loops over long strings ran for seconds before.
+MAX_LOOP_STEPS = 5_000
 RENDER_SECONDS = 2.0
+# Methods that build strings outside the size caps: Jinja's sandbox lets a template call
+# str.format ('{:>1000000000}'.format('x') allocated a gigabyte), so they are refused outright.
+_STRING_BUILDERS = frozenset({"format", "format_map"})
 
 
 class TemplateProblem(ValueError):
@@ -103,6 +110,20 @@ def _check_string(value: str) -> str:
     if len(value) > MAX_STRING_CHARS:
         raise _too_big("the text")
     return value
+
+
+_loop_steps: ContextVar[list[int]] = ContextVar("loop_steps")
+
+
+def _loop_budget(iterable: Iterable[Any]) -> Iterator[Any]:
+    """Every `{% for %}` iterates through this (see `_parse`): each step spends the budget."""
+    steps = _loop_steps.get(None)
+    for item in iterable:
+        if steps is not None:
+            steps[0] += 1
+            if steps[0] > MAX_LOOP_STEPS:
+                raise SecurityError(f"the loops run more than {MAX_LOOP_STEPS} times")
+        yield item
 
 
 def _capped_range(*args: int) -> range:
@@ -169,8 +190,16 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         self.filters = {name: self.filters[name] for name in _SAFE_FILTERS}
         self.filters["join"] = _capped_join
         self.filters["replace"] = _capped_replace
+        self.filters["_loop_budget"] = _loop_budget
+
+    def wrap_str_format(self, value: Any) -> None:
+        """Jinja hands out a sandboxed str.format before asking is_safe_attribute; refusing
+        here sends `.format` and `['format']` to the refusal below."""
+        return None
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if attr in _STRING_BUILDERS:
+            return False
         if not super().is_safe_attribute(obj, attr, value):
             return False
         if isinstance(obj, LoopContext):
@@ -296,8 +325,16 @@ def _parse(source: str, label: str) -> nodes.Template:
             f"{label}, line {exc.lineno}: {_one_line(exc.message or exc)}"
         ) from None
     problems = _structure_problems(tree, label)
+    problems += [
+        f"{label}, line {node.lineno}: .{node.attr}() is not available in templates; "
+        "join text with ~ instead"
+        for node in tree.find_all(nodes.Getattr)
+        if node.attr in _STRING_BUILDERS
+    ]
     if problems:
         raise TemplateProblem(problems[0])
+    for loop in tree.find_all(nodes.For):
+        loop.iter = nodes.Filter(loop.iter, "_loop_budget", [], [], None, None, lineno=loop.lineno)
     return tree
 
 
@@ -325,6 +362,7 @@ def _render(template: Template, label: str, variables: Mapping[str, Any]) -> str
     deadline = time.monotonic() + RENDER_SECONDS
     out: list[str] = []
     size = 0
+    budget = _loop_steps.set([0])
     try:
         chunks: Iterator[str] = template.generate(dict(variables))
         for chunk in chunks:
@@ -339,6 +377,8 @@ def _render(template: Template, label: str, variables: Mapping[str, Any]) -> str
         where = f"{label}, line {line}" if line else label
         message = _one_line(str(exc)) or type(exc).__name__
         raise TemplateProblem(f"{where}: {message}") from None
+    finally:
+        _loop_steps.reset(budget)
     return "".join(out)
 
 
