@@ -9,11 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from followup.core.errors import InvalidInput
@@ -28,6 +30,11 @@ from followup.core.models import (
     Profile,
 )
 from followup.core.services import get_profile
+from followup.drafting import CALL_SCRIPT, TemplateSource, validate_template
+from followup.lib.addresses import has_line_break
+from followup.lib.vocabulary import UnknownZone, zone
+from followup.planner.calendar import UnknownCountry, validate_country
+from followup.planner.types import KINDS
 
 FORMAT = "followup-export"
 VERSION = 1
@@ -236,6 +243,8 @@ def _read(text: str) -> dict[str, Any]:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InvalidInput("file", f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        except RecursionError:
+            raise InvalidInput("file", "not a followup export (nested too deeply)") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise InvalidInput("file", 'not a followup export (no "format": "followup-export")')
         return data
@@ -253,7 +262,13 @@ def _read_csv(text: str) -> dict[str, Any]:
     for table in TABLES:
         data[table.record] = []
     seen_meta = False
-    for line, raw_row in enumerate(reader, start=2):
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # e.g. a field over the csv module's 131,072-character limit
+        raise InvalidInput("file", f"line {reader.line_num}: {exc}") from None
+    for line, raw_row in enumerate(rows, start=2):
+        if None in raw_row:
+            raise InvalidInput("file", f"line {line}: more cells than the header has columns")
         row = {key: _restore_formula(cell) for key, cell in raw_row.items()}
         record = row.get("record", "")
         if record == "meta":
@@ -322,6 +337,64 @@ def _to_python(model: type[models.Model], name: str, value: Any, record: str) ->
     return value
 
 
+# Stored values that are plain strings by design: timeline kinds the worker writes that
+# Event.Kind has no name for (e.g. "follow_up_failed").
+_FREE_CHOICES = {(Event, "kind")}
+_ZONE_FIELDS = {"time_zone", "due_tz"}
+_COUNTRY_FIELDS = {"country"}
+
+
+def _is_id(value: Any) -> bool:
+    return type(value) is int and value > 0  # not a bool, a list or a string
+
+
+def _validate(obj: models.Model, record: str, label: str, skip: Iterable[str] = ()) -> None:
+    """The checks the forms and the CLI make, for one record about to be stored: Django's
+    field validation (lengths, choices, emails, URLs) plus what a model field cannot say."""
+    where = f"{record} {label}"
+    exclude = {f.name for f in obj._meta.fields if f.is_relation} | set(skip)
+    exclude |= {name for model, name in _FREE_CHOICES if isinstance(obj, model)}
+    for field in obj._meta.fields:
+        if field.is_relation:
+            continue
+        value = getattr(obj, field.attname)
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise InvalidInput("file", f"{where}: {field.name}: contains a NUL character")
+            if isinstance(field, models.CharField) and has_line_break(value):
+                raise InvalidInput("file", f"{where}: {field.name}: must be one line")
+            if (
+                isinstance(field, models.URLField)
+                and value
+                and not value.lower().startswith(("http://", "https://"))
+            ):
+                raise InvalidInput(
+                    "file", f"{where}: {field.name}: {value!r} is not an http(s) address"
+                )
+            if field.name in _ZONE_FIELDS and (value or not field.blank):
+                try:
+                    zone(value)
+                except UnknownZone as exc:
+                    raise InvalidInput("file", f"{where}: {field.name}: {exc}") from None
+            if field.name in _COUNTRY_FIELDS and value:
+                try:
+                    validate_country(value)
+                except UnknownCountry as exc:
+                    raise InvalidInput("file", f"{where}: {field.name}: {exc}") from None
+    try:
+        obj.full_clean(exclude=sorted(exclude), validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        name, messages = next(iter(exc.message_dict.items()))
+        field_name = "" if name == "__all__" else f"{name}: "
+        raise InvalidInput("file", f"{where}: {field_name}{' '.join(messages)}") from None
+    if isinstance(obj, MessageTemplate):
+        if obj.kind not in KINDS and obj.kind != CALL_SCRIPT:
+            raise InvalidInput("file", f"{where}: kind: unknown follow-up kind {obj.kind!r}")
+        problems = validate_template(TemplateSource(obj.subject, obj.body), obj.kind)
+        if problems:
+            raise InvalidInput("file", f"{where}: {problems[0]}")
+
+
 def import_data(owner: AbstractBaseUser, data: dict[str, Any]) -> dict[str, int]:
     counts: dict[str, int] = {}
     with transaction.atomic():
@@ -332,6 +405,7 @@ def import_data(owner: AbstractBaseUser, data: dict[str, Any]) -> dict[str, int]
                     setattr(
                         profile, name, _to_python(Profile, name, data["profile"][name], "profile")
                     )
+            _validate(profile, "profile", "", skip=["calendar_token"])
             profile.save()
         mapping: dict[str, dict[int, int]] = {}
         for table in TABLES:
@@ -340,8 +414,11 @@ def import_data(owner: AbstractBaseUser, data: dict[str, Any]) -> dict[str, int]
                 raise InvalidInput("file", f"{table.record} must be a list")
             mapping[table.record] = {}
             for row in rows:
-                if not isinstance(row, dict) or "id" not in row:
-                    raise InvalidInput("file", f"a {table.record} entry has no id")
+                if not isinstance(row, dict) or not _is_id(row.get("id")):
+                    raise InvalidInput(
+                        "file",
+                        f"{'an' if table.record[0] in 'aeiou' else 'a'} {table.record} entry has no id (a whole number above 0)",
+                    )
                 values = {
                     n: _to_python(table.model, n, row.get(n), table.record) for n in table.fields
                 }
@@ -350,11 +427,12 @@ def import_data(owner: AbstractBaseUser, data: dict[str, Any]) -> dict[str, int]
                     if ref is None:
                         values[f"{name}_id"] = None
                         continue
-                    if ref not in mapping[target]:
+                    if not _is_id(ref) or ref not in mapping[target]:
                         raise InvalidInput(
                             "file", f"{table.record} {row['id']}: {name} {ref} does not exist"
                         )
                     values[f"{name}_id"] = mapping[target][ref]
+                _validate(table.model(owner=owner, **values), table.record, str(row["id"]))
                 if table.model is MessageTemplate:
                     obj, _ = MessageTemplate.objects.update_or_create(
                         owner=owner, kind=values["kind"], defaults=values
@@ -363,9 +441,12 @@ def import_data(owner: AbstractBaseUser, data: dict[str, Any]) -> dict[str, int]
                     obj = table.model(owner=owner, **values)
                     obj.save()
                     for name, target in table.many_to_many.items():
-                        ids = [
-                            mapping[target][r] for r in row.get(name, []) if r in mapping[target]
-                        ]
+                        refs = row.get(name, [])
+                        if not isinstance(refs, list) or not all(_is_id(r) for r in refs):
+                            raise InvalidInput(
+                                "file", f"{table.record} {row['id']}: {name} is not a list of ids"
+                            )
+                        ids = [mapping[target][r] for r in refs if r in mapping[target]]
                         getattr(obj, name).set(ids)
                 mapping[table.record][row["id"]] = obj.pk
             counts[_plural(table.record)] = len(rows)
