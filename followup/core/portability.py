@@ -253,7 +253,12 @@ def _read(text: str) -> dict[str, Any]:
 
 def _read_csv(text: str) -> dict[str, Any]:
     reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "record" not in reader.fieldnames:
+    try:
+        fieldnames = reader.fieldnames
+        rows = list(reader)
+    except csv.Error as exc:  # e.g. a field over the csv module's 131,072-character limit
+        raise InvalidInput("file", f"line {reader.line_num}: {exc}") from None
+    if not fieldnames or "record" not in fieldnames:
         raise InvalidInput(
             "file", "not a followup export (neither JSON nor a CSV with a 'record' column)"
         )
@@ -262,10 +267,6 @@ def _read_csv(text: str) -> dict[str, Any]:
     for table in TABLES:
         data[table.record] = []
     seen_meta = False
-    try:
-        rows = list(reader)
-    except csv.Error as exc:  # e.g. a field over the csv module's 131,072-character limit
-        raise InvalidInput("file", f"line {reader.line_num}: {exc}") from None
     for line, raw_row in enumerate(rows, start=2):
         if None in raw_row:
             raise InvalidInput("file", f"line {line}: more cells than the header has columns")
@@ -381,6 +382,11 @@ def _validate(obj: models.Model, record: str, label: str, skip: Iterable[str] = 
                     validate_country(value)
                 except UnknownCountry as exc:
                     raise InvalidInput("file", f"{where}: {field.name}: {exc}") from None
+    for model, name in _FREE_CHOICES:
+        value = getattr(obj, name, "") if isinstance(obj, model) else ""
+        limit = model._meta.get_field(name).max_length or 0
+        if not isinstance(value, str) or len(value) > limit:
+            raise InvalidInput("file", f"{where}: {name}: is not a name of up to {limit} letters")
     try:
         obj.full_clean(exclude=sorted(exclude), validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
@@ -425,6 +431,10 @@ def import_data(owner: AbstractBaseUser, data: dict[str, Any]) -> dict[str, int]
                 for name, target in table.foreign_keys.items():
                     ref = row.get(name)
                     if ref is None:
+                        if not table.model._meta.get_field(name).null:
+                            raise InvalidInput(
+                                "file", f"{table.record} {row['id']}: {name} is required"
+                            )
                         values[f"{name}_id"] = None
                         continue
                     if not _is_id(ref) or ref not in mapping[target]:
