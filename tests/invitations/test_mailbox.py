@@ -4,7 +4,7 @@ import pytest
 
 from followup.mail import poller
 
-from .conftest import SMTP_USER, add_account
+from tests.mail.conftest import SMTP_USER, add_account
 
 pytestmark = pytest.mark.mail
 
