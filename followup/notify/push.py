@@ -109,7 +109,7 @@ def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError, OSError):
         return []
-    return [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+    return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
 
 
 def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -199,15 +199,9 @@ def send(url: str, title: str, body: str, hosted: bool | None = None) -> SendRes
         return SendResult(ok=True)
     error = _scrub(captured.getvalue(), url) or "the service did not accept the message"
     status = _STATUS.search(error)
-    permanent = (
-        bool(status)
-        and 400 <= int(status.group(1)) < 500
-        and status.group(1)
-        not in {
-            "408",
-            "429",
-        }
-    )
+    code = status.group(1) if status else ""
+    # 4xx: the receiver refuses this message for good, except "timeout" and "too many requests".
+    permanent = code.startswith("4") and code not in {"408", "429"}
     return SendResult(ok=False, error=error, permanent=permanent)
 
 

@@ -3,7 +3,6 @@
 import pytest
 
 from followup.mail import poller
-
 from tests.mail.conftest import SMTP_USER, add_account
 
 pytestmark = pytest.mark.mail

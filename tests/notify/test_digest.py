@@ -120,7 +120,6 @@ def test_nothing_is_sent_on_a_day_with_nothing_to_say(at_seven, mail_account, sm
 def test_a_digest_that_could_not_be_sent_is_retried_later(
     at_seven, mail_account, smtp_sink, record_interview
 ):
-    owner = at_seven
     record_interview()
     port = mail_account.smtp_port
     type(mail_account).objects.filter(pk=mail_account.pk).update(
