@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from followup.core.models import FollowUp, Interview, Profile
+from followup.lib.backoff import retry_delay
 from followup.lib.vocabulary import describe_day, format_local, long_date, zone
 from followup.notify import text
 from followup.notify.models import DigestRun, NotifyChannel
@@ -30,6 +31,8 @@ from followup.notify.models import DigestRun, NotifyChannel
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=10)
+# The digest's own retry schedule (followup.lib.backoff's rule): a digest is worth a few tries
+# on the day, no more.
 RETRY_AFTER = (timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1), timedelta(hours=3))
 MAX_ATTEMPTS = len(RETRY_AFTER) + 1
 LIST_LIMIT = 50
@@ -374,7 +377,7 @@ def send_digest(
         if exc.retry and attempts < MAX_ATTEMPTS:
             runs.update(
                 status=DigestRun.Status.RETRY,
-                next_attempt_at=now + RETRY_AFTER[attempts - 1],
+                next_attempt_at=now + retry_delay(attempts, RETRY_AFTER),
                 last_error=exc.message,
                 lease_until=None,
             )
