@@ -11,7 +11,7 @@ is changed then. The reading of the .ics itself is pure: followup.core.invitatio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import Message
 
@@ -64,8 +64,10 @@ class InviteResult:
 def own_emails(owner: AbstractBaseUser) -> set[str]:
     """Your own addresses: never an interviewer or a recruiter."""
     emails = {get_profile(owner).email, getattr(owner, "email", "")}
-    for field in ("from_address", "smtp_user", "imap_user"):
-        emails.update(MailAccount.objects.filter(owner=owner).values_list(field, flat=True))
+    for addresses in MailAccount.objects.filter(owner=owner).values_list(
+        "from_address", "smtp_user", "imap_user"
+    ):
+        emails.update(addresses)
     return {e.strip().lower() for e in emails if e and "@" in str(e)}
 
 
@@ -93,10 +95,6 @@ def _find_application(
         if match:
             return match
     return None
-
-
-def _fmt(dt: datetime, tz: str) -> str:
-    return format_local(dt, tz)
 
 
 def _apply_one(
@@ -190,7 +188,7 @@ def _apply_one(
                     owner,
                     existing.application,
                     Event.Kind.INTERVIEW_MOVED,
-                    f"{existing.round_name} interview moved to {_fmt(inv.start, inv.tz)} (updated invitation)",
+                    f"{existing.round_name} interview moved to {format_local(inv.start, inv.tz)} (updated invitation)",
                     data={
                         "interview_id": existing.pk,
                         "change": "moved",
@@ -205,7 +203,7 @@ def _apply_one(
             )
         return InviteResult(
             "moved",
-            f"interview moved to {_fmt(inv.start, inv.tz)}; follow-ups re-planned",
+            f"interview moved to {format_local(inv.start, inv.tz)}; follow-ups re-planned",
             inv.uid,
             existing,
             existing.application,
@@ -269,7 +267,7 @@ def _apply_one(
     recorded.interview.refresh_from_db()
     return InviteResult(
         "created",
-        f"interview on {_fmt(inv.start, inv.tz)} recorded; {len(recorded.follow_ups)} follow-ups planned",
+        f"interview on {format_local(inv.start, inv.tz)} recorded; {len(recorded.follow_ups)} follow-ups planned",
         inv.uid,
         recorded.interview,
         recorded.application,
