@@ -219,3 +219,11 @@ def test_the_etag_changes_when_an_invitation_moves_the_interview(owner, client, 
     event = events(moved.content)[f"interview-{interview.pk}@followup"]
     assert event.decoded("DTSTART") == datetime(2025, 12, 11, 11, 0, tzinfo=UTC)
     assert int(event["SEQUENCE"]) == 1
+
+
+def test_a_rebuild_with_nothing_changed_gives_the_same_bytes(owner, record_interview):
+    record_interview()
+    first = feed.build_feed(owner, now=datetime(2025, 12, 1, 8, 0, tzinfo=UTC))
+    later = feed.build_feed(owner, now=datetime(2025, 12, 1, 9, 0, tzinfo=UTC))
+    assert later == first  # calendar clients see nothing to update
+    assert icalendar.Calendar.from_ical(later)["UID"] == f"calendar-{owner.pk}@followup"
