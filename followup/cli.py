@@ -568,9 +568,9 @@ def interview_import(
     except OSError as exc:
         fail("file", f"cannot read {str(file)!r}: {exc.strerror or exc}")
     with owner_scope() as owner:
-        from followup.notify import services as notify
+        from followup.core import invitation_import
 
-        results = notify.import_invitation(
+        results = invitation_import.import_invitation(
             owner, data, company=company or "", role=role or "", tz=tz or "", country=country or ""
         )
         if as_json:

@@ -1,14 +1,13 @@
-"""The worker: one loop for sending, polling, lease recovery and ladder expiry.
-
-Periodic tasks live in a registry so other parts (reminders: digests, notifications) can add
-theirs:
-
-    from followup import worker
-    worker.register("digest", 60, send_digests)   # fn(stop_event) -> object
+"""The worker: one loop over one explicit list of periodic tasks (TASKS below) — sending, lease
+recovery, mailbox polls, ladder expiry, push reminders and the daily digest.
 
 `followup worker` runs `run(stop_event)` in the foreground (SIGTERM/SIGINT set the stop event; the
-loop stops between rows, never mid-row); `followup serve` runs it with `run_in_thread`.
-The database is the queue: any number of workers may run on one database.
+loop stops between rows, never mid-row); `followup worker --once` runs every task once;
+`followup serve` runs the loop with `run_in_thread`. The database is the queue: any number of
+workers may run on one database, every task claims its rows with conditional UPDATEs.
+
+Import this module only after Django is set up (the CLI and `serve` do): the tasks' modules
+use the models.
 """
 
 from __future__ import annotations
@@ -17,100 +16,92 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from types import FrameType
-from typing import Any
+
+from django.db import close_old_connections, connection
+
+from followup.core.services import expire_ladders
+from followup.mail import poller, sender
+from followup.notify import digest, push
 
 log = logging.getLogger("followup.worker")
 
-TaskFn = Callable[[threading.Event], Any]
+TaskFn = Callable[[threading.Event], object]
 
 
 @dataclass
 class Task:
+    """One periodic task: `fn(stop_event)` runs every `interval` seconds; it stops between rows
+    when the event is set."""
+
     name: str
     interval: float  # seconds
     fn: TaskFn
-    next_run: float = 0.0  # time.monotonic()
+    next_run: float = 0.0  # time.monotonic(); 0 = on the first loop
     last_error: str = ""
     runs: int = 0
 
 
-@dataclass
-class Registry:
-    tasks: dict[str, Task] = field(default_factory=dict)
-
-    def register(self, name: str, interval: float, fn: TaskFn) -> Task:
-        """Add (or replace) a periodic task; it first runs on the next loop iteration."""
-        task = Task(name=name, interval=float(interval), fn=fn)
-        self.tasks[name] = task
-        return task
-
-    def unregister(self, name: str) -> None:
-        self.tasks.pop(name, None)
+SEND_INTERVAL = 5.0
+RECOVER_INTERVAL = 30.0
+POLL_INTERVAL = 15.0  # each account has its own interval; this only looks for due ones
+EXPIRE_LADDERS_INTERVAL = 3600.0
+REMINDERS_INTERVAL = 30.0
+DIGEST_INTERVAL = 60.0
 
 
-registry = Registry()
-register = registry.register
+def _recover(stop_event: threading.Event) -> object:
+    return sender.recover_expired(stop_event=stop_event)
 
 
-# ---------------------------------------------------------------------------------------------
-# Built-in tasks (imported lazily: Django must be set up first)
+def _send(stop_event: threading.Event) -> object:
+    return sender.send_due(stop_event=stop_event)
 
 
-def _send(stop_event: threading.Event) -> Any:
-    from followup.mail.sender import send_due
-
-    return send_due(stop_event=stop_event)
+def _poll(stop_event: threading.Event) -> object:
+    return poller.poll_due(stop_event=stop_event)
 
 
-def _recover(stop_event: threading.Event) -> Any:
-    from followup.mail.sender import recover_expired
-
-    return recover_expired(stop_event=stop_event)
-
-
-def _poll(stop_event: threading.Event) -> Any:
-    from followup.mail.poller import poll_due
-
-    return poll_due(stop_event=stop_event)
-
-
-def _expire_ladders(stop_event: threading.Event) -> Any:
-    from followup.core.services import expire_ladders
-
+def _expire_ladders(stop_event: threading.Event) -> object:
     return expire_ladders()
 
 
-SEND_INTERVAL = 5.0
-register("recover", 30.0, _recover)
-register("send", SEND_INTERVAL, _send)
-register("poll", 15.0, _poll)  # each account has its own interval; this only looks for due ones
-register("expire_ladders", 3600.0, _expire_ladders)
+def _reminders(stop_event: threading.Event) -> object:
+    """Push notifications: a follow-up fell due, a reply arrived."""
+    return push.deliver_reminders(stop_event=stop_event)
 
 
-def _load_plugins() -> None:
-    """Let installed parts register their tasks: `followup.<app>.tasks` modules, if present."""
-    import importlib
-    import importlib.util
+def _digest(stop_event: threading.Event) -> object:
+    """The daily digest of every user whose hour has come."""
+    return digest.run_digest(stop_event=stop_event)
 
-    for name in ("followup.notify.tasks",):
-        try:
-            if importlib.util.find_spec(name) is not None:
-                importlib.import_module(name)
-        except Exception as exc:  # a broken plugin must not stop sending
-            log.warning("could not load %s: %s", name, exc)
+
+def tasks() -> list[Task]:
+    """Every periodic task of the worker, in the order one loop runs them. A fresh list each
+    call: the schedule (next_run, runs) belongs to one loop."""
+    return [
+        Task("recover", RECOVER_INTERVAL, _recover),
+        Task("send", SEND_INTERVAL, _send),
+        Task("poll", POLL_INTERVAL, _poll),
+        Task("expire_ladders", EXPIRE_LADDERS_INTERVAL, _expire_ladders),
+        Task("reminders", REMINDERS_INTERVAL, _reminders),
+        Task("digest", DIGEST_INTERVAL, _digest),
+    ]
 
 
 def run_due_tasks(
-    stop_event: threading.Event, *, now: float | None = None, force: bool = False
-) -> dict[str, Any]:
-    """Run every task whose time has come (all of them with `force`), in registration order."""
-    from django.db import close_old_connections
-
-    results: dict[str, Any] = {}
-    for task in list(registry.tasks.values()):
+    schedule: Sequence[Task],
+    stop_event: threading.Event,
+    *,
+    now: float | None = None,
+    force: bool = False,
+) -> dict[str, object]:
+    """Run every task of `schedule` whose time has come (all of them with `force`), in order.
+    Returns each task's result, or the exception it raised."""
+    results: dict[str, object] = {}
+    for task in schedule:
         if stop_event.is_set():
             break
         current = time.monotonic() if now is None else now
@@ -120,7 +111,7 @@ def run_due_tasks(
         try:
             results[task.name] = task.fn(stop_event)
             task.last_error = ""
-        except Exception as exc:  # one failing task must not stop the others
+        except Exception as exc:  # one failing task must not stop the others: logged, loop goes on
             task.last_error = f"{type(exc).__name__}: {exc}"
             log.exception("worker task %s failed", task.name)
             results[task.name] = exc
@@ -130,25 +121,30 @@ def run_due_tasks(
     return results
 
 
-def _seconds_to_next(max_wait: float) -> float:
-    if not registry.tasks:
+def _seconds_to_next(schedule: Sequence[Task], max_wait: float) -> float:
+    if not schedule:
         return max_wait
-    soonest = min(task.next_run for task in registry.tasks.values())
+    soonest = min(task.next_run for task in schedule)
     return max(0.05, min(max_wait, soonest - time.monotonic()))
 
 
-def run(stop_event: threading.Event, *, once: bool = False, max_wait: float = 5.0) -> None:
-    """The loop. Returns when `stop_event` is set (checked between rows and between tasks)."""
-    from django.db import connection
-
-    _load_plugins()
+def run(
+    stop_event: threading.Event,
+    *,
+    once: bool = False,
+    max_wait: float = 5.0,
+    schedule: Sequence[Task] | None = None,
+) -> None:
+    """The loop over `schedule` (default: `tasks()`). Returns when `stop_event` is set (checked
+    between rows and between tasks), or after one pass with `once`."""
+    schedule = tasks() if schedule is None else schedule
     try:
         if once:
-            run_due_tasks(stop_event, force=True)
+            run_due_tasks(schedule, stop_event, force=True)
             return
         while not stop_event.is_set():
-            run_due_tasks(stop_event)
-            stop_event.wait(_seconds_to_next(max_wait))
+            run_due_tasks(schedule, stop_event)
+            stop_event.wait(_seconds_to_next(schedule, max_wait))
     finally:
         connection.close()
 
@@ -165,7 +161,7 @@ def run_in_thread(stop_event: threading.Event) -> threading.Thread:
 def _thread_main(stop_event: threading.Event) -> None:
     try:
         run(stop_event)
-    except Exception:
+    except Exception:  # the thread's last words reach the log instead of vanishing
         log.exception("the worker thread stopped")
 
 

@@ -27,7 +27,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from followup import drafting
-from followup.core import services
+from followup.core import invitation_import, services
 from followup.core.errors import InvalidInput, NotFound
 from followup.core.models import Application, FollowUp, MessageTemplate
 from followup.front import auth, forms, pagecache, queries
@@ -893,7 +893,7 @@ def _notifications_page(
             "channel_form": channel_form or forms.ChannelForm(),
             "digest_form": digest_form,
             "calendar": notify.calendar_urls(request.user),
-            "proposals": list(notify.pending_proposals(request.user)),
+            "proposals": list(invitation_import.pending_proposals(request.user)),
             "tz": profile.time_zone,
         },
         status=status,
@@ -986,15 +986,15 @@ def _web_message(exc: InvalidInput | NotFound) -> str:
 def invitation_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     """The one click on an invitation found in your mail: confirm (apply) or dismiss it."""
     try:
-        proposal = notify.get_proposal(request.user, proposal_id)
+        proposal = invitation_import.get_proposal(request.user, proposal_id)
     except NotFound:
         raise Http404("No such invitation") from None
     if request.POST.get("action") == "dismiss":
-        notify.dismiss_proposal(request.user, proposal.pk)
+        invitation_import.dismiss_proposal(request.user, proposal.pk)
         messages.success(request, "Invitation dismissed.")
         return redirect("settings-notifications")
     try:
-        results = notify.confirm_proposal(
+        results = invitation_import.confirm_proposal(
             request.user,
             proposal.pk,
             company=request.POST.get("company", "")[:200],
@@ -1025,7 +1025,7 @@ def import_invitation(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            results = notify.import_invitation(
+            results = invitation_import.import_invitation(
                 request.user,
                 upload.read(),
                 company=form.cleaned_data["company"],

@@ -21,8 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
+from followup.core.invitation_import import UnreadableInvitation, propose_from_message_bytes
 from followup.mail.accounts import imap_config
 from followup.mail.crypto import SecretError
 from followup.mail.imap import ImapClient, MailboxError, folders_to_poll
@@ -188,17 +190,14 @@ def looks_like_invitation(fields: HeaderFields) -> bool:
     return "multipart" in ctype and bool(_INVITATION_SUBJECT.match(fields.get("subject") or ""))
 
 
-def propose_invitations(owner: object, raw: bytes, folder: str) -> int:
-    """Hand a message with a calendar part to the reminders' invitation import (followup.notify),
-    when installed: the user confirms each proposal. Returns how many invitations it held."""
+def propose_invitations(owner: AbstractBaseUser, raw: bytes, folder: str) -> int:
+    """Hand a message with a calendar part to the invitation import: each invitation becomes a
+    proposal the user confirms. Returns how many it held; an unreadable one is logged and
+    skipped, the poll goes on."""
     try:
-        from followup.notify.tasks import process_invitations
-    except ImportError:
-        return 0
-    try:
-        return int(process_invitations(owner, raw, source=f"imap:{folder}"))
-    except Exception:  # an unreadable invitation must not stop the poll
-        log.exception("could not read the invitation in a message in %s", folder)
+        return propose_from_message_bytes(owner, raw, source=f"imap:{folder}")
+    except UnreadableInvitation as exc:
+        log.warning("skipped an unreadable invitation in %s: %s", folder, exc.message)
         return 0
 
 

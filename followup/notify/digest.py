@@ -1,7 +1,8 @@
 """The daily digest: one email at the hour the user chose, in their zone — overdue, due today,
 replies received, interviews tomorrow — and none on a day with nothing to say.
 
-Plain text and HTML, each follow-up linking to its page. Sent through the user's own mail
+Plain text and HTML from the templates notify/digest.txt and notify/digest.html (Django escapes
+the HTML), each follow-up linking to its page. Sent through the user's own mail
 account (followup.mail), to the user. A DigestRun row per local day is claimed with a
 conditional UPDATE and a lease before the SMTP conversation, so two workers never send the same
 day's digest and a worker killed mid-send leaves a row the next run takes up again.
@@ -9,7 +10,6 @@ day's digest and a worker killed mid-send leaves a row the next run takes up aga
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,15 +19,20 @@ from email.utils import format_datetime, formataddr, make_msgid
 from typing import Any
 
 from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from followup.core.models import FollowUp, Interview, Profile
+from followup.lib.backoff import retry_delay
+from followup.lib.vocabulary import describe_day, format_local, long_date, zone
 from followup.notify import text
 from followup.notify.models import DigestRun, NotifyChannel
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=10)
+# The digest's own retry schedule (followup.lib.backoff's rule): a digest is worth a few tries
+# on the day, no more.
 RETRY_AFTER = (timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1), timedelta(hours=3))
 MAX_ATTEMPTS = len(RETRY_AFTER) + 1
 LIST_LIMIT = 50
@@ -87,17 +92,17 @@ class Digest:
                 parts.append(f"{n} {singular if n == 1 else plural}")
         if not parts and self.paused_channels:
             parts.append("notifications paused")
-        return f"followup: {', '.join(parts)} — {self.day:%a %d %b}"
+        return f"followup: {', '.join(parts)} — {describe_day(self.day)}"
 
 
 def _day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
-    zone = text.zone(tz)
-    start = datetime.combine(day, time(0), tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    local = zone(tz)
+    start = datetime.combine(day, time(0), tzinfo=local)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=local)
     return start, end
 
 
-def _follow_up_line(fu: FollowUp, tz: str) -> Line:
+def _follow_up_line(fu: FollowUp, tz: str, now: datetime) -> Line:
     application = fu.application
     return Line(
         title=text.follow_up_title(
@@ -107,7 +112,7 @@ def _follow_up_line(fu: FollowUp, tz: str) -> Line:
             application.company.name,
             application.role_title,
         ),
-        when=text.local_time(fu.due, tz),
+        when=format_local(fu.due, tz, now=now),
         detail=fu.reason,
         url=text.follow_up_url(fu.pk),
     )
@@ -136,7 +141,7 @@ def compose(owner: Any, now: datetime, profile: Profile | None = None) -> Digest
 
     profile = profile or get_profile(owner)
     tz = profile.time_zone
-    day = now.astimezone(text.zone(tz)).date()
+    day = now.astimezone(zone(tz)).date()
     today_start, tomorrow_start = _day_bounds(day, tz)
     _, day_after_start = _day_bounds(day + timedelta(days=1), tz)
     digest = Digest(day=day, tz=tz, name=profile.full_name or owner.get_username())
@@ -149,13 +154,13 @@ def compose(owner: Any, now: datetime, profile: Profile | None = None) -> Digest
         open_follow_ups.filter(due__lt=today_start),
         "overdue",
         digest,
-        lambda fu: _follow_up_line(fu, tz),
+        lambda fu: _follow_up_line(fu, tz, now),
     )
     digest.due_today = _limited(
         open_follow_ups.filter(due__gte=today_start, due__lt=tomorrow_start),
         "due_today",
         digest,
-        lambda fu: _follow_up_line(fu, tz),
+        lambda fu: _follow_up_line(fu, tz, now),
     )
     since = last_sent_at(owner) or now - timedelta(days=1)
     replies = (
@@ -169,7 +174,7 @@ def compose(owner: Any, now: datetime, profile: Profile | None = None) -> Digest
         context = text.where(fu.application.company.name, fu.application.role_title)
         return Line(
             title=f"{who} replied — {context}",
-            when=text.local_time(fu.replied_at, tz),  # type: ignore[arg-type]
+            when=format_local(fu.replied_at, tz, now=now) if fu.replied_at else "",
             detail=f"A reply to your {fu.get_kind_display().lower()}.",
             url=text.follow_up_url(fu.pk),
         )
@@ -194,7 +199,7 @@ def compose(owner: Any, now: datetime, profile: Profile | None = None) -> Digest
                 interview.application.company.name,
                 interview.application.role_title,
             ),
-            when=text.local_time(interview.start, tz),
+            when=format_local(interview.start, tz, now=now),
             detail=detail + ".",
             url=text.application_url(interview.application_id),
         )
@@ -204,7 +209,7 @@ def compose(owner: Any, now: datetime, profile: Profile | None = None) -> Digest
     digest.paused_channels = [
         Line(
             title=f"{c.label or c.scheme} is paused",
-            when=text.local_time(c.paused_at, tz) if c.paused_at else "",
+            when=format_local(c.paused_at, tz, now=now) if c.paused_at else "",
             detail=f"{c.last_error or 'It kept failing.'} Fix it, then resume it "
             "(settings, or `followup notify resume`).",
             url=f"{text.site_url()}/settings/",
@@ -215,50 +220,34 @@ def compose(owner: Any, now: datetime, profile: Profile | None = None) -> Digest
     return digest
 
 
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    lines: list[Line]
+    more: int
+
+
+def _template_context(digest: Digest) -> dict[str, object]:
+    return {
+        "name": digest.name,
+        "day": long_date(digest.day),
+        "sections": [
+            Section(heading, lines, digest.more.get(key, 0))
+            for key, heading, lines in digest.sections()
+            if lines
+        ],
+        "site_url": text.site_url(),
+    }
+
+
 def render_text(digest: Digest) -> str:
-    out = [f"Good morning {digest.name}. Here is your follow-up day, {digest.day:%A %d %B}.", ""]
-    for key, heading, lines in digest.sections():
-        if not lines:
-            continue
-        out.append(heading.upper())
-        for line in lines:
-            out.append(f"- {line.title}")
-            out.append(f"  {line.when}" + (f" · {line.detail}" if line.detail else ""))
-            out.append(f"  {line.url}")
-        if digest.more.get(key):
-            out.append(f"  …and {digest.more[key]} more.")
-        out.append("")
-    out.append(f"All follow-ups: {text.site_url()}/")
-    out.append("You get this digest because you turned it on; change the hour or turn it off in")
-    out.append(f"settings ({text.site_url()}/settings/) or with `followup digest at HOUR|off`.")
-    return "\n".join(out) + "\n"
+    """The plain-text part (notify/digest.txt)."""
+    return render_to_string("notify/digest.txt", _template_context(digest))
 
 
 def render_html(digest: Digest) -> str:
-    e = html.escape
-    parts = [
-        '<!doctype html><html><body style="font-family:sans-serif;max-width:40em">',
-        f"<p>Good morning {e(digest.name)}. Here is your follow-up day, "
-        f"{e(f'{digest.day:%A %d %B}')}.</p>",
-    ]
-    for key, heading, lines in digest.sections():
-        if not lines:
-            continue
-        parts.append(f'<h2 style="font-size:1.1em">{e(heading)}</h2><ul>')
-        for line in lines:
-            parts.append(
-                f'<li><a href="{e(line.url)}">{e(line.title)}</a><br>'
-                f"<small>{e(line.when)}{' · ' + e(line.detail) if line.detail else ''}</small></li>"
-            )
-        parts.append("</ul>")
-        if digest.more.get(key):
-            parts.append(f"<p>…and {digest.more[key]} more.</p>")
-    parts.append(
-        f'<p><small><a href="{e(text.site_url())}/">All follow-ups</a> · '
-        f'<a href="{e(text.site_url())}/settings/">Change the digest hour or turn it off</a>'
-        "</small></p></body></html>"
-    )
-    return "".join(parts)
+    """The HTML part (notify/digest.html; Django escapes every value)."""
+    return render_to_string("notify/digest.html", _template_context(digest))
 
 
 def build_message(
@@ -362,7 +351,7 @@ def send_digest(
 
     now = now or timezone.now()
     profile = get_profile(owner)
-    local = now.astimezone(text.zone(profile.time_zone))
+    local = now.astimezone(zone(profile.time_zone))
     day = local.date()
     if not force:
         if profile.digest_hour is None:
@@ -388,7 +377,7 @@ def send_digest(
         if exc.retry and attempts < MAX_ATTEMPTS:
             runs.update(
                 status=DigestRun.Status.RETRY,
-                next_attempt_at=now + RETRY_AFTER[attempts - 1],
+                next_attempt_at=now + retry_delay(attempts, RETRY_AFTER),
                 last_error=exc.message,
                 lease_until=None,
             )
@@ -415,7 +404,7 @@ def run_digest(now: datetime | None = None, stop_event: Any = None) -> int:
     for profile in profiles:
         if stop_event is not None and stop_event.is_set():
             break
-        local = now.astimezone(text.zone(profile.time_zone))
+        local = now.astimezone(zone(profile.time_zone))
         if local.hour < (profile.digest_hour or 0) or profile.last_digest_on == local.date():
             continue
         outcome = send_digest(profile.user, now)

@@ -111,13 +111,16 @@ class DigestRun(Owned):
 
 class FeedItem(Owned):
     """The calendar feed's memory of one VEVENT: a hash of its content and its SEQUENCE, bumped
-    when the content changes so calendar clients take the new version."""
+    when the content changes so calendar clients take the new version, and its text."""
 
     uid = models.CharField(max_length=100)
     digest = models.CharField(max_length=32)
     sequence = models.PositiveIntegerField(default=0)
     # DTSTAMP of the current version (UTC, 20251209T070000Z): when its content last changed.
     stamp = models.CharField(max_length=16)
+    # The VEVENT as the icalendar library wrote it for this digest, sequence and stamp; written
+    # again whenever one of them changes ("" = not written yet).
+    ical = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [

@@ -19,11 +19,8 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import os
 import re
-import signal
 import socket
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,40 +31,19 @@ from django.utils import timezone
 
 from followup.core.errors import InvalidInput
 from followup.core.models import FollowUp
-from followup.notify import text
+from followup.lib.backoff import PUSH_RETRY, retry_delay
+from followup.lib.faults import fault_point
+from followup.lib.vocabulary import first_name, format_local
+from followup.notify import crypto, text
 from followup.notify.models import Delivery, NotifyChannel
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
-# Delay before attempt n+1 after n failed attempts.
-BACKOFF = (
-    timedelta(minutes=1),
-    timedelta(minutes=5),
-    timedelta(minutes=15),
-    timedelta(hours=1),
-    timedelta(hours=4),
-)
-MAX_ATTEMPTS = len(BACKOFF) + 1
+# One attempt, then one retry per step of the schedule; after that the channel is paused.
+MAX_ATTEMPTS = len(PUSH_RETRY) + 1
 BATCH = 200
 MAX_URL_LENGTH = 2000
-
-# Test hook: FOLLOWUP_NOTIFY_KILL_AT=claimed:2 sends SIGKILL to this process right after it
-# claims its 2nd delivery (delivered:N right after the receiver accepted the Nth message).
-KILL_ENV = "FOLLOWUP_NOTIFY_KILL_AT"
-_hook_counts: Counter[str] = Counter()
-
-
-def _test_hook(point: str) -> None:
-    spec = os.environ.get(KILL_ENV, "")
-    if not spec:
-        return
-    name, _, nth = spec.partition(":")
-    if name != point:
-        return
-    _hook_counts[point] += 1
-    if _hook_counts[point] == int(nth or "1"):
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,7 +109,7 @@ def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError, OSError):
         return []
-    return [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+    return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
 
 
 def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -223,15 +199,9 @@ def send(url: str, title: str, body: str, hosted: bool | None = None) -> SendRes
         return SendResult(ok=True)
     error = _scrub(captured.getvalue(), url) or "the service did not accept the message"
     status = _STATUS.search(error)
-    permanent = (
-        bool(status)
-        and 400 <= int(status.group(1)) < 500
-        and status.group(1)
-        not in {
-            "408",
-            "429",
-        }
-    )
+    code = status.group(1) if status else ""
+    # 4xx: the receiver refuses this message for good, except "timeout" and "too many requests".
+    permanent = code.startswith("4") and code not in {"408", "429"}
     return SendResult(ok=False, error=error, permanent=permanent)
 
 
@@ -308,20 +278,20 @@ def claim(delivery_id: int, now: datetime) -> bool:
     )
 
 
-def message_for(delivery: Delivery) -> tuple[str, str]:
+def message_for(delivery: Delivery, now: datetime | None = None) -> tuple[str, str]:
     fu = delivery.follow_up
     application = fu.application
     recipient = fu.recipient.name if fu.recipient else None
     link = text.follow_up_url(fu.pk)
     if delivery.kind == Delivery.Kind.REPLY:
-        who = text.first_name(recipient) or "They"
+        who = first_name(recipient) or "They"
         title = f"{who} replied — {text.where(application.company.name, application.role_title)}"
         body = f"A reply to your {fu.get_kind_display().lower()} arrived. Open it: {link}"
         return title, body
     title = text.follow_up_title(
         fu.kind, fu.channel, recipient, application.company.name, application.role_title
     )
-    body = f"Due {text.local_time(fu.due, fu.due_tz)}. {fu.reason}\n{link}"
+    body = f"Due {format_local(fu.due, fu.due_tz, now=now)}. {fu.reason}\n{link}"
     return title, body
 
 
@@ -332,10 +302,6 @@ class DeliveryReport:
     failed: int = 0
     skipped: int = 0
     paused_channels: list[int] = field(default_factory=list)
-
-
-def _backoff(attempts: int) -> timedelta:
-    return BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1]
 
 
 def _pause(channel_id: int, now: datetime, error: str) -> bool:
@@ -351,8 +317,6 @@ def _pause(channel_id: int, now: datetime, error: str) -> bool:
 
 
 def _deliver_one(delivery: Delivery, now: datetime, report: DeliveryReport) -> None:
-    from followup.notify import crypto
-
     fu = delivery.follow_up
     lease = Q(pk=delivery.pk, status=Delivery.Status.SENDING)
     if delivery.kind == Delivery.Kind.DUE and fu.status not in FollowUp.OPEN:
@@ -363,7 +327,7 @@ def _deliver_one(delivery: Delivery, now: datetime, report: DeliveryReport) -> N
         report.skipped += 1
         return
     channel = delivery.channel
-    title, body = message_for(delivery)
+    title, body = message_for(delivery, now)
     try:
         url = crypto.decrypt(channel.url_encrypted)
     except crypto.DecryptionFailed as exc:
@@ -371,7 +335,7 @@ def _deliver_one(delivery: Delivery, now: datetime, report: DeliveryReport) -> N
     else:
         result = send(url, title, body)
     if result.ok:
-        _test_hook("delivered")
+        fault_point("push.after_delivery")
         done = timezone.now()
         Delivery.objects.filter(lease).update(
             status=Delivery.Status.DELIVERED, delivered_at=done, lease_until=None, last_error=""
@@ -396,7 +360,7 @@ def _deliver_one(delivery: Delivery, now: datetime, report: DeliveryReport) -> N
         return
     Delivery.objects.filter(lease).update(
         status=Delivery.Status.PENDING,
-        next_attempt_at=now + _backoff(attempts),
+        next_attempt_at=now + retry_delay(attempts, PUSH_RETRY),
         last_error=result.error,
         lease_until=None,
     )
@@ -418,7 +382,7 @@ def deliver(
             break
         if not claim(delivery_id, now):
             continue  # another worker took it
-        _test_hook("claimed")
+        fault_point("push.after_claim")
         delivery = Delivery.objects.select_related(
             "channel", "follow_up__application__company", "follow_up__recipient"
         ).get(pk=delivery_id)

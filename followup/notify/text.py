@@ -1,18 +1,11 @@
-"""Short words shared by the digest, the pushes and the calendar feed: titles for a glance,
-links to a follow-up's page, local times."""
+"""Short words shared by the digest, the pushes and the calendar feed: titles for a glance and
+links to a follow-up's page. Zones, local times and first names come from
+followup.lib.vocabulary, as everywhere else."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from functools import lru_cache
-from zoneinfo import ZoneInfo
-
+from followup.lib.vocabulary import first_name
 from followup.planner import types as p
-
-
-def first_name(name: str | None) -> str:
-    parts = (name or "").split()
-    return parts[0] if parts else ""
 
 
 def where(company: str, role: str) -> str:
@@ -77,25 +70,3 @@ def follow_up_url(follow_up_id: int) -> str:
 
 def application_url(application_id: int) -> str:
     return f"{site_url()}/applications/{application_id}/"
-
-
-@lru_cache(maxsize=256)
-def zone(name: str) -> ZoneInfo:
-    """Zone objects are cached: building thousands of events must not re-read tzdata."""
-    try:
-        return ZoneInfo(name or "UTC")
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
-
-
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def local_time(dt: datetime, tz: str) -> str:
-    """'Mon 15 Dec 10:00 EAT' (English names whatever the locale; no strftime: it is slow)."""
-    local = dt.astimezone(zone(tz))
-    return (
-        f"{_DAYS[local.weekday()]} {local.day:02d} {_MONTHS[local.month]} "
-        f"{local.hour:02d}:{local.minute:02d} {local.tzname() or ''}"
-    ).rstrip()

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from followup.core import invitation_import
 from followup.core.models import Interview, Profile
 from followup.notify import services as notify
 from followup.notify.models import InvitationProposal, NotifyChannel
 
 from .test_settings_mail import free_port
 
-INVITES = Path(__file__).resolve().parent.parent / "notify" / "invites"
+INVITES = Path(__file__).resolve().parent.parent / "invitations" / "samples"
 
 
 @pytest.fixture
@@ -133,7 +134,7 @@ def invitation_found_in_mail(owner, message_id):
         subtype="calendar",
         filename="invite.ics",
     )
-    (proposal,) = notify.propose_from_message(owner, message, message_id)
+    (proposal,) = invitation_import.propose_from_message(owner, message, message_id)
     return proposal
 
 

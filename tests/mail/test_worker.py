@@ -1,4 +1,4 @@
-"""The worker loop: SIGTERM stops it between rows, a registry of periodic tasks, a thread for
+"""The worker loop: SIGTERM stops it between rows, one explicit list of periodic tasks, a thread for
 `followup serve`."""
 
 import signal
@@ -42,32 +42,36 @@ def test_sigterm_stops_the_worker_between_rows_with_nothing_lost(owner, smtp_ser
     assert len(set(smtp_server.message_ids())) == len(smtp_server.received)
 
 
-def test_tasks_can_be_registered_and_run_when_due():
+def test_the_worker_runs_one_explicit_list_of_tasks():
+    assert [task.name for task in worker.tasks()] == [
+        "recover",
+        "send",
+        "poll",
+        "expire_ladders",
+        "reminders",
+        "digest",
+    ]
+
+
+def test_tasks_run_when_due():
     calls = []
     stop = threading.Event()
-    task = worker.register("test-task", 3600, lambda stop_event: calls.append(stop_event))
-    try:
-        worker.run_due_tasks(stop, now=task.next_run)
-        assert calls == [stop] and task.runs == 1
-        worker.run_due_tasks(stop)  # not due again for an hour
-        assert len(calls) == 1
-    finally:
-        worker.registry.unregister("test-task")
+    task = worker.Task("test-task", 3600, lambda stop_event: calls.append(stop_event))
+    worker.run_due_tasks([task], stop, now=task.next_run)
+    assert calls == [stop] and task.runs == 1
+    worker.run_due_tasks([task], stop)  # not due again for an hour
+    assert len(calls) == 1
 
 
 def test_a_failing_task_does_not_stop_the_others():
     stop = threading.Event()
     ran = []
-    worker.register("test-broken", 3600, lambda stop_event: 1 / 0)
-    worker.register("test-fine", 3600, lambda stop_event: ran.append(True))
-    try:
-        results = worker.run_due_tasks(stop, force=True)
-        assert isinstance(results["test-broken"], ZeroDivisionError)
-        assert ran == [True]
-        assert worker.registry.tasks["test-broken"].last_error.startswith("ZeroDivisionError")
-    finally:
-        worker.registry.unregister("test-broken")
-        worker.registry.unregister("test-fine")
+    broken = worker.Task("test-broken", 3600, lambda stop_event: 1 / 0)
+    fine = worker.Task("test-fine", 3600, lambda stop_event: ran.append(True))
+    results = worker.run_due_tasks([broken, fine], stop, force=True)
+    assert isinstance(results["test-broken"], ZeroDivisionError)
+    assert ran == [True]
+    assert broken.last_error.startswith("ZeroDivisionError")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -19,42 +19,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-INVITES = Path(__file__).with_name("invites")
+# The invitation samples live with the invitation tests.
+INVITES = Path(__file__).resolve().parent.parent / "invitations" / "samples"
 NAIROBI = ZoneInfo("Africa/Nairobi")
 
 
 @pytest.fixture
-def owner(db):
-    from followup.core.services import get_local_user
-
-    user = get_local_user()
-    profile = user.followup_profile
-    profile.full_name = "Amina Njeri"
-    profile.email = "amina.njeri@gmail.com"
-    profile.country = "KE"
-    profile.time_zone = "Africa/Nairobi"
-    profile.save()
-    return user
-
-
-def record(owner, **overrides):
-    """Record an interview through the real service (the plan and drafts come with it)."""
-    from followup.core import services
-
-    data = {
-        "company": "Savanna Mobile",
-        "role": "Sales Executive",
-        "start": "2025-12-09 10:00",
-        "duration_minutes": 60,
-        "tz": "Africa/Nairobi",
-        "country": "KE",
-        "interviewers": ["Wanjiku Kamau <wanjiku@savanna.example>"],
-        "recruiter": "Grace Achieng <grace@savanna.example>",
-        "promised": "We'll get back to you by Friday",
-        "notes": "SME data bundles in Kisumu.",
-    }
-    data.update(overrides)
-    return services.record_interview(owner, services.InterviewInput(**data))
+def owner_email() -> str:
+    """The reminders go to Amina's own Gmail address (the digest is sent to it)."""
+    return "amina.njeri@gmail.com"
 
 
 def at(text: str) -> datetime:

@@ -12,7 +12,7 @@ from followup.cli import app
 from followup.core.models import Interview, Profile
 from followup.notify.models import NotifyChannel
 
-from .conftest import INVITES, record
+from .conftest import INVITES
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def test_notify_remove_of_an_unknown_channel_exits_2(cli, owner):
     assert result.exit_code == 2 and "error: channel_id:" in result.stderr
 
 
-def test_notify_deliver_pushes_what_is_due(cli, owner, receiver):
+def test_notify_deliver_pushes_what_is_due(cli, owner, receiver, record_interview):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -70,7 +70,7 @@ def test_notify_deliver_pushes_what_is_due(cli, owner, receiver):
     NotifyChannel.objects.filter(pk=channel.pk).update(
         active_since=timezone.now() - timedelta(days=400)
     )
-    record(owner, start="2025-12-09 10:00")
+    record_interview(start="2025-12-09 10:00")
     result = cli("notify", "deliver")
     assert result.exit_code == 0 and "delivered" in result.output
     assert len(receiver.posts) >= 1
@@ -87,8 +87,8 @@ def test_calendar_url_prints_a_webcal_url_and_regenerate_revokes_the_old_one(cli
     assert client.get(path(second)).status_code == 200
 
 
-def test_calendar_export_writes_a_file_calendars_read(cli, owner, tmp_path):
-    record(owner)
+def test_calendar_export_writes_a_file_calendars_read(cli, owner, tmp_path, record_interview):
+    record_interview()
     target = tmp_path / "mine.ics"
     result = cli("calendar", "export", str(target))
     assert result.exit_code == 0
@@ -126,7 +126,7 @@ def test_digest_at_sets_the_hour_and_refuses_a_bad_one(cli, owner):
     assert Profile.objects.get(user=owner).digest_hour is None
 
 
-def test_digest_send_now_sends_todays_digest(cli, owner, mail_account, smtp_sink):
+def test_digest_send_now_sends_todays_digest(cli, owner, mail_account, smtp_sink, record_interview):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -134,7 +134,7 @@ def test_digest_send_now_sends_todays_digest(cli, owner, mail_account, smtp_sink
     from followup.core.services import parse_local_datetime
 
     start = (timezone.now() - timedelta(days=1)).astimezone().strftime("%Y-%m-%d 10:00")
-    record(owner, start=parse_local_datetime(start, "Africa/Nairobi", "start"))
+    record_interview(start=parse_local_datetime(start, "Africa/Nairobi", "start"))
     shown = cli("digest", "show")
     assert shown.exit_code == 0
     result = cli("digest", "send", "--now")

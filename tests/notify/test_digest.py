@@ -11,7 +11,7 @@ from followup.core.models import Profile
 from followup.notify import digest
 from followup.notify.models import DigestRun, NotifyChannel
 
-from .conftest import at, free_port, record
+from .conftest import at, free_port
 
 
 @pytest.fixture
@@ -28,10 +28,11 @@ def parts(message):
     return text, html
 
 
-def test_the_digest_lists_overdue_due_today_replies_and_tomorrows_interviews(owner):
-    first = record(owner)  # Tue 9 Dec; check-in due Mon 15 Dec 10:00 (after Jamhuri Day)
-    record(
-        owner,
+def test_the_digest_lists_overdue_due_today_replies_and_tomorrows_interviews(
+    owner, record_interview
+):
+    first = record_interview()  # Tue 9 Dec; check-in due Mon 15 Dec 10:00 (after Jamhuri Day)
+    record_interview(
         company="Baobab Capital",
         role="Analyst",
         start="2025-12-16 11:00",
@@ -40,8 +41,7 @@ def test_the_digest_lists_overdue_due_today_replies_and_tomorrows_interviews(own
     )
     thank_you = next(fu for fu in first.follow_ups if fu.kind == "thank_you")
     check_in = next(fu for fu in first.follow_ups if fu.kind == "check_in")
-    other = record(
-        owner,
+    other = record_interview(
         company="Acme",
         role="Designer",
         start="2025-12-10 09:00",
@@ -59,7 +59,7 @@ def test_the_digest_lists_overdue_due_today_replies_and_tomorrows_interviews(own
         "Check in with Grace — Savanna Mobile, Sales Executive"
     ]
     assert d.due_today[0].url.endswith(f"/follow-ups/{check_in.pk}/")
-    assert d.due_today[0].when == "Mon 15 Dec 10:00 EAT"
+    assert d.due_today[0].when == "Mon 15 Dec, 10:00 EAT"
     assert [line.title for line in d.replies] == ["Daniel Ortiz replied — Acme, Designer"]
     assert [line.title for line in d.interviews_tomorrow] == ["Interview — Baobab Capital, Analyst"]
     assert not d.is_empty
@@ -67,10 +67,10 @@ def test_the_digest_lists_overdue_due_today_replies_and_tomorrows_interviews(own
 
 
 def test_it_is_sent_at_the_chosen_local_hour_once_in_text_and_html(
-    at_seven, mail_account, smtp_sink
+    at_seven, mail_account, smtp_sink, record_interview
 ):
     owner = at_seven
-    recorded = record(owner)
+    recorded = record_interview()
     check_in = next(fu for fu in recorded.follow_ups if fu.kind == "check_in")
 
     assert digest.run_digest(at("2025-12-15 06:59")) == 0
@@ -92,17 +92,17 @@ def test_it_is_sent_at_the_chosen_local_hour_once_in_text_and_html(
     assert Profile.objects.get(user=owner).last_digest_on.isoformat() == "2025-12-15"
 
 
-def test_the_next_day_gets_its_own_digest(at_seven, mail_account, smtp_sink):
-    record(at_seven)
+def test_the_next_day_gets_its_own_digest(at_seven, mail_account, smtp_sink, record_interview):
+    record_interview()
     digest.run_digest(at("2025-12-15 07:00"))
     digest.run_digest(at("2025-12-16 07:05"))
     assert len(smtp_sink.messages) == 2
     assert DigestRun.objects.filter(status="sent").count() == 2
 
 
-def test_the_hour_is_the_users_own_local_hour(owner, mail_account, smtp_sink):
+def test_the_hour_is_the_users_own_local_hour(owner, mail_account, smtp_sink, record_interview):
     Profile.objects.filter(user=owner).update(digest_hour=7, time_zone="America/New_York")
-    record(owner)
+    record_interview()
     # 07:00 in New York is 15:00 in Nairobi and 12:00 UTC.
     assert digest.run_digest(at("2025-12-15 14:59")) == 0
     assert digest.run_digest(at("2025-12-15 15:00")) == 1
@@ -117,9 +117,10 @@ def test_nothing_is_sent_on_a_day_with_nothing_to_say(at_seven, mail_account, sm
     assert DigestRun.objects.get().attempts == 1
 
 
-def test_a_digest_that_could_not_be_sent_is_retried_later(at_seven, mail_account, smtp_sink):
-    owner = at_seven
-    record(owner)
+def test_a_digest_that_could_not_be_sent_is_retried_later(
+    at_seven, mail_account, smtp_sink, record_interview
+):
+    record_interview()
     port = mail_account.smtp_port
     type(mail_account).objects.filter(pk=mail_account.pk).update(
         smtp_port=free_port()
@@ -137,10 +138,10 @@ def test_a_digest_that_could_not_be_sent_is_retried_later(at_seven, mail_account
 
 
 def test_a_digest_claimed_by_a_worker_that_died_is_sent_after_its_lease(
-    at_seven, mail_account, smtp_sink
+    at_seven, mail_account, smtp_sink, record_interview
 ):
     owner = at_seven
-    record(owner)
+    record_interview()
     now = at("2025-12-15 07:00")
     DigestRun.objects.create(
         owner=owner, day=now.date(), status="sending", lease_until=now + digest.LEASE, attempts=1
@@ -151,8 +152,8 @@ def test_a_digest_claimed_by_a_worker_that_died_is_sent_after_its_lease(
     assert len(smtp_sink.messages) == 1
 
 
-def test_without_a_mail_account_the_digest_fails_saying_why(at_seven):
-    record(at_seven)
+def test_without_a_mail_account_the_digest_fails_saying_why(at_seven, record_interview):
+    record_interview()
     outcome = digest.send_digest(at_seven, at("2025-12-15 07:00"))
     assert outcome.status == "failed" and "followup mail add" in outcome.message
 
@@ -171,8 +172,8 @@ def test_a_paused_notification_channel_is_news_in_the_digest(
     assert "NOTIFICATIONS PAUSED" in text and "Phone is paused" in text and "401" in text
 
 
-def test_sending_now_ignores_the_hour_for_testing(owner, mail_account, smtp_sink):
-    record(owner)
+def test_sending_now_ignores_the_hour_for_testing(owner, mail_account, smtp_sink, record_interview):
+    record_interview()
     outcome = digest.send_digest(owner, at("2025-12-15 05:00"), force=True)
     assert outcome.status == "sent" and len(smtp_sink.messages) == 1
     again = digest.send_digest(owner, at("2025-12-15 05:01"), force=True)

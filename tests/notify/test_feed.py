@@ -12,7 +12,7 @@ from followup.core.models import FollowUp, Interview
 from followup.notify import feed
 from followup.notify import services as notify
 
-from .conftest import NAIROBI, khal_events, record
+from .conftest import NAIROBI, khal_events
 
 
 def events(data: bytes) -> dict[str, icalendar.Event]:
@@ -26,8 +26,10 @@ def feed_url(owner):
     return f"/calendar/{token}.ics"
 
 
-def test_the_feed_has_one_event_per_interview_and_per_open_follow_up(owner, client, feed_url):
-    recorded = record(owner)
+def test_the_feed_has_one_event_per_interview_and_per_open_follow_up(
+    owner, client, feed_url, record_interview
+):
+    recorded = record_interview()
     response = client.get(feed_url)
 
     assert response.status_code == 200
@@ -53,8 +55,10 @@ def test_the_feed_has_one_event_per_interview_and_per_open_follow_up(owner, clie
     )
 
 
-def test_uids_are_stable_and_sequence_is_bumped_only_for_what_changed(owner, client, feed_url):
-    recorded = record(owner)
+def test_uids_are_stable_and_sequence_is_bumped_only_for_what_changed(
+    owner, client, feed_url, record_interview
+):
+    recorded = record_interview()
     first = events(client.get(feed_url).content)
     assert {int(e["SEQUENCE"]) for e in first.values()} == {0}
 
@@ -72,8 +76,10 @@ def test_uids_are_stable_and_sequence_is_bumped_only_for_what_changed(owner, cli
     assert second[other].to_ical() == first[other].to_ical()
 
 
-def test_a_cancelled_interview_stays_in_the_feed_marked_cancelled(owner, client, feed_url):
-    recorded = record(owner)
+def test_a_cancelled_interview_stays_in_the_feed_marked_cancelled(
+    owner, client, feed_url, record_interview
+):
+    recorded = record_interview()
     Interview.objects.filter(pk=recorded.interview.pk).update(cancelled=True)
     services.replan(owner, recorded.application)
     found = events(client.get(feed_url).content)
@@ -83,9 +89,9 @@ def test_a_cancelled_interview_stays_in_the_feed_marked_cancelled(owner, client,
 
 
 def test_a_matching_etag_is_answered_304_without_building_the_feed(
-    owner, client, feed_url, django_assert_max_num_queries
+    owner, client, feed_url, django_assert_max_num_queries, record_interview
 ):
-    record(owner)
+    record_interview()
     first = client.get(feed_url)
     etag = first["ETag"]
     assert etag.startswith('"') and first["Cache-Control"] == "private, max-age=300"
@@ -97,8 +103,8 @@ def test_a_matching_etag_is_answered_304_without_building_the_feed(
     assert client.get(feed_url, HTTP_IF_NONE_MATCH=f"W/{etag}").status_code == 304
 
 
-def test_the_etag_changes_when_the_feed_does(owner, client, feed_url):
-    recorded = record(owner)
+def test_the_etag_changes_when_the_feed_does(owner, client, feed_url, record_interview):
+    recorded = record_interview()
     etag = client.get(feed_url)["ETag"]
     fu = next(fu for fu in recorded.follow_ups if fu.kind == "check_in")
     services.skip(owner, fu.pk)
@@ -125,19 +131,24 @@ def test_an_unknown_or_revoked_token_is_404_and_a_regenerated_one_works(owner, c
     assert client.get("/" + new_path).status_code == 404
 
 
-def test_the_feed_needs_no_login_and_shows_only_its_owners_data(owner, client, feed_url):
+def test_the_feed_needs_no_login_and_shows_only_its_owners_data(
+    owner, client, feed_url, record_interview
+):
     from django.contrib.auth import get_user_model
 
-    record(owner)
+    record_interview()
     other = get_user_model().objects.create(username="other")
-    record(other, company="Other Co", interviewers=["Someone <someone@other.example>"])
+    record_interview(
+        owner=other, company="Other Co", interviewers=["Someone <someone@other.example>"]
+    )
     body = client.get(feed_url).content.decode()
     assert "Savanna Mobile" in body and "Other Co" not in body
 
 
-def test_text_is_escaped_and_long_lines_folded_as_rfc_5545_says(owner, client, feed_url):
-    record(
-        owner,
+def test_text_is_escaped_and_long_lines_folded_as_rfc_5545_says(
+    owner, client, feed_url, record_interview
+):
+    record_interview(
         company="Jua Kali; Ltd, Nairobi",
         role="Mhandisi wa Programu — Ngazi ya Juu 🚀 (Backend, Python & Go)",
     )
@@ -150,8 +161,8 @@ def test_text_is_escaped_and_long_lines_folded_as_rfc_5545_says(owner, client, f
     )
 
 
-def test_khal_shows_the_events_at_the_right_local_times(owner, tmp_path):
-    recorded = record(owner)
+def test_khal_shows_the_events_at_the_right_local_times(owner, tmp_path, record_interview):
+    recorded = record_interview()
     path = tmp_path / "followup.ics"
     path.write_bytes(feed.build_feed(owner))
 
@@ -171,8 +182,8 @@ def test_khal_shows_the_events_at_the_right_local_times(owner, tmp_path):
     assert recorded.interview.pk
 
 
-def test_khal_takes_a_rescheduled_follow_up_from_the_new_feed(owner, tmp_path):
-    recorded = record(owner)
+def test_khal_takes_a_rescheduled_follow_up_from_the_new_feed(owner, tmp_path, record_interview):
+    recorded = record_interview()
     first = tmp_path / "first.ics"
     first.write_bytes(feed.build_feed(owner))
     check_in = next(fu for fu in recorded.follow_ups if fu.kind == "check_in")
@@ -195,14 +206,24 @@ def test_khal_takes_a_rescheduled_follow_up_from_the_new_feed(owner, tmp_path):
 
 
 def test_the_etag_changes_when_an_invitation_moves_the_interview(owner, client, feed_url):
+    from followup.core import invitation_import
+
     from .conftest import INVITES
 
-    notify.import_invitation(owner, (INVITES / "google_request.ics").read_bytes())
+    invitation_import.import_invitation(owner, (INVITES / "google_request.ics").read_bytes())
     etag = client.get(feed_url)["ETag"]
-    notify.import_invitation(owner, (INVITES / "google_reschedule.ics").read_bytes())
+    invitation_import.import_invitation(owner, (INVITES / "google_reschedule.ics").read_bytes())
     moved = client.get(feed_url, HTTP_IF_NONE_MATCH=etag)
     assert moved.status_code == 200
     interview = Interview.objects.get(owner=owner)
     event = events(moved.content)[f"interview-{interview.pk}@followup"]
     assert event.decoded("DTSTART") == datetime(2025, 12, 11, 11, 0, tzinfo=UTC)
     assert int(event["SEQUENCE"]) == 1
+
+
+def test_a_rebuild_with_nothing_changed_gives_the_same_bytes(owner, record_interview):
+    record_interview()
+    first = feed.build_feed(owner, now=datetime(2025, 12, 1, 8, 0, tzinfo=UTC))
+    later = feed.build_feed(owner, now=datetime(2025, 12, 1, 9, 0, tzinfo=UTC))
+    assert later == first  # calendar clients see nothing to update
+    assert icalendar.Calendar.from_ical(later)["UID"] == f"calendar-{owner.pk}@followup"

@@ -9,11 +9,12 @@ from django.db import connection
 
 from followup.core.errors import InvalidInput
 from followup.core.models import FollowUp
+from followup.lib.backoff import PUSH_RETRY
 from followup.notify import push
 from followup.notify import services as notify
 from followup.notify.models import Delivery, NotifyChannel
 
-from .conftest import at, record
+from .conftest import at
 
 
 @pytest.fixture
@@ -26,9 +27,9 @@ def channel(owner, receiver):
 
 
 def test_a_follow_up_falling_due_is_pushed_once_with_a_short_title_and_its_link(
-    owner, receiver, channel
+    owner, receiver, channel, record_interview
 ):
-    recorded = record(owner)
+    recorded = record_interview()
     thank_you = next(fu for fu in recorded.follow_ups if fu.kind == "thank_you")
     now = thank_you.due + timedelta(minutes=1)
 
@@ -46,17 +47,17 @@ def test_a_follow_up_falling_due_is_pushed_once_with_a_short_title_and_its_link(
     )
 
 
-def test_nothing_is_pushed_before_it_falls_due(owner, receiver, channel):
-    recorded = record(owner)
+def test_nothing_is_pushed_before_it_falls_due(owner, receiver, channel, record_interview):
+    recorded = record_interview()
     first_due = min(fu.due for fu in recorded.follow_ups)
     assert push.deliver_reminders(first_due - timedelta(minutes=1)).delivered == 0
     assert receiver.posts == []
 
 
-def test_a_reply_is_pushed(owner, receiver, channel):
+def test_a_reply_is_pushed(owner, receiver, channel, record_interview):
     from followup.core import services
 
-    recorded = record(owner)
+    recorded = record_interview()
     thank_you = next(fu for fu in recorded.follow_ups if fu.kind == "thank_you")
     services.record_reply(owner, thank_you.pk, at=at("2025-12-09 15:00"))
 
@@ -65,10 +66,10 @@ def test_a_reply_is_pushed(owner, receiver, channel):
     assert "Wanjiku replied — Savanna Mobile, Sales Executive" in receiver.titles()
 
 
-def test_each_channel_gets_its_own_copy_and_each_once(owner, receiver, channel):
+def test_each_channel_gets_its_own_copy_and_each_once(owner, receiver, channel, record_interview):
     other = notify.add_channel(owner, receiver.url.replace("/hook", "/other"), "Laptop")
     NotifyChannel.objects.filter(pk=other.pk).update(active_since=at("2025-12-01 00:00"))
-    recorded = record(owner)
+    recorded = record_interview()
     thank_you = next(fu for fu in recorded.follow_ups if fu.kind == "thank_you")
 
     push.deliver_reminders(thank_you.due)
@@ -78,10 +79,12 @@ def test_each_channel_gets_its_own_copy_and_each_once(owner, receiver, channel):
     assert len(receiver.posts) == 2
 
 
-def test_a_follow_up_done_before_its_reminder_is_not_pushed(owner, receiver, channel):
+def test_a_follow_up_done_before_its_reminder_is_not_pushed(
+    owner, receiver, channel, record_interview
+):
     from followup.core import services
 
-    recorded = record(owner)
+    recorded = record_interview()
     thank_you = next(fu for fu in recorded.follow_ups if fu.kind == "thank_you")
     push.enqueue(thank_you.due, owner)
     services.mark_done(owner, thank_you.pk)
@@ -91,29 +94,30 @@ def test_a_follow_up_done_before_its_reminder_is_not_pushed(owner, receiver, cha
     assert report.skipped == 1 and receiver.posts == []
 
 
-def test_a_server_error_is_retried_with_backoff_and_then_delivered(owner, receiver, channel):
+def test_a_server_error_is_retried_with_backoff_and_then_delivered(
+    owner, receiver, channel, record_interview
+):
     receiver.statuses = [500, 503]
-    recorded = record(owner)
+    recorded = record_interview()
     thank_you = next(fu for fu in recorded.follow_ups if fu.kind == "thank_you")
     now = thank_you.due
 
     push.deliver_reminders(now)
     delivery = Delivery.objects.get()
     assert delivery.status == "pending" and delivery.attempts == 1
-    assert delivery.next_attempt_at == now + push.BACKOFF[0]
+    assert delivery.next_attempt_at == now + PUSH_RETRY[0]
     assert "500" in delivery.last_error
 
     push.deliver_reminders(now + timedelta(seconds=30))  # too early: waits for its backoff
     assert Delivery.objects.get().attempts == 1
 
-    push.deliver_reminders(now + push.BACKOFF[0])
+    push.deliver_reminders(now + PUSH_RETRY[0])
     delivery = Delivery.objects.get()
     assert (
-        delivery.attempts == 2
-        and delivery.next_attempt_at == now + push.BACKOFF[0] + push.BACKOFF[1]
+        delivery.attempts == 2 and delivery.next_attempt_at == now + PUSH_RETRY[0] + PUSH_RETRY[1]
     )
 
-    push.deliver_reminders(now + push.BACKOFF[0] + push.BACKOFF[1])
+    push.deliver_reminders(now + PUSH_RETRY[0] + PUSH_RETRY[1])
     delivery.refresh_from_db()
     assert delivery.status == "delivered" and delivery.attempts == 3
     assert len(receiver.posts) == 1
@@ -122,10 +126,10 @@ def test_a_server_error_is_retried_with_backoff_and_then_delivered(owner, receiv
 
 
 def test_a_permanent_refusal_pauses_the_channel_and_keeps_the_error_for_the_user(
-    owner, receiver, channel
+    owner, receiver, channel, record_interview
 ):
     receiver.statuses = [404]
-    recorded = record(owner)
+    recorded = record_interview()
     thank_you = next(fu for fu in recorded.follow_ups if fu.kind == "thank_you")
 
     report = push.deliver_reminders(thank_you.due)
@@ -141,9 +145,11 @@ def test_a_permanent_refusal_pauses_the_channel_and_keeps_the_error_for_the_user
     assert push.deliver_reminders(later).delivered == 0
 
 
-def test_a_channel_failing_every_attempt_is_paused_after_the_last_one(owner, receiver, channel):
+def test_a_channel_failing_every_attempt_is_paused_after_the_last_one(
+    owner, receiver, channel, record_interview
+):
     receiver.statuses = [500] * push.MAX_ATTEMPTS
-    recorded = record(owner)
+    recorded = record_interview()
     thank_you = next(fu for fu in recorded.follow_ups if fu.kind == "thank_you")
     now = thank_you.due
     for attempt in range(push.MAX_ATTEMPTS):
@@ -155,9 +161,11 @@ def test_a_channel_failing_every_attempt_is_paused_after_the_last_one(owner, rec
     assert channel.paused and f"{push.MAX_ATTEMPTS} attempts failed" in channel.last_error
 
 
-def test_resuming_a_paused_channel_delivers_what_was_waiting(owner, receiver, channel):
+def test_resuming_a_paused_channel_delivers_what_was_waiting(
+    owner, receiver, channel, record_interview
+):
     receiver.statuses = [404]
-    recorded = record(owner)
+    recorded = record_interview()
     thank_you = next(fu for fu in recorded.follow_ups if fu.kind == "thank_you")
     push.deliver_reminders(thank_you.due)
 
@@ -237,7 +245,7 @@ def test_the_test_command_reports_success_and_the_error_plainly(owner, receiver)
     assert receiver.titles() == ["followup: test notification"]
 
 
-def test_another_users_channels_are_invisible(owner, receiver):
+def test_another_users_channels_are_invisible(owner, receiver, record_interview):
     from django.contrib.auth import get_user_model
 
     from followup.core.errors import NotFound
@@ -248,7 +256,7 @@ def test_another_users_channels_are_invisible(owner, receiver):
     with pytest.raises(NotFound):
         notify.remove_channel(owner, theirs.pk)
     # Their follow-ups are not pushed to my channels, nor mine to theirs.
-    recorded = record(owner)
+    recorded = record_interview()
     NotifyChannel.objects.filter(pk=theirs.pk).update(active_since=at("2025-12-01 00:00"))
     push.deliver_reminders(max(fu.due for fu in recorded.follow_ups))
     assert receiver.posts == []

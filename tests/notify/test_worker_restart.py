@@ -1,13 +1,12 @@
 """A worker killed (SIGKILL) mid-run and started again: every reminder delivered, none twice.
 
 The worker is a real subprocess (`followup worker --once`, every periodic task once) on the test
-database; a test hook
-(FOLLOWUP_NOTIFY_KILL_AT) makes it SIGKILL itself at an exact point."""
+database; a named fault point (FOLLOWUP_FAULT=push.after_claim:2, followup.lib.faults) makes it
+SIGKILL itself at an exact point."""
 
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from datetime import timedelta
@@ -17,11 +16,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from followup.notify import push
+from followup.lib.faults import FAULT_ENV, KILLED_BY_FAULT
 from followup.notify import services as notify
 from followup.notify.models import Delivery, NotifyChannel
-
-from .conftest import record
 
 
 def database_url() -> str:
@@ -32,16 +29,16 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def run_worker(kill_at: str | None = None) -> subprocess.CompletedProcess:
+def run_worker(fault: str | None = None) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "FOLLOWUP_HOME": str(settings.HOME),
         "FOLLOWUP_SITE_URL": settings.SITE_URL,
     }
-    env.pop(push.KILL_ENV, None)
-    if kill_at:
-        env[push.KILL_ENV] = kill_at
+    env.pop(FAULT_ENV, None)
+    if fault:
+        env[FAULT_ENV] = fault
     return subprocess.run(
         [sys.executable, "-m", "followup", "worker", "--once"],
         env=env,
@@ -52,10 +49,9 @@ def run_worker(kill_at: str | None = None) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def three_due(transactional_db, owner, receiver):
+def three_due(transactional_db, owner, receiver, record_interview):
     """Three follow-ups already due, one channel set up before them."""
-    recorded = record(
-        owner,
+    recorded = record_interview(
         start="2025-12-09 10:00",
         interviewers=[
             "Wanjiku Kamau <wanjiku@savanna.example>",
@@ -84,8 +80,8 @@ def expire_leases() -> None:
 
 
 def test_a_worker_killed_right_after_a_claim_loses_nothing_and_doubles_nothing(three_due, receiver):
-    killed = run_worker(kill_at="claimed:2")
-    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    killed = run_worker(fault="push.after_claim:2")
+    assert killed.returncode == KILLED_BY_FAULT, killed.stderr
     assert len(receiver.posts) == 1  # the first was delivered before the kill
     assert Delivery.objects.filter(status="sending").count() == 1
 
@@ -109,8 +105,8 @@ def test_a_worker_killed_after_the_receiver_accepted_repeats_only_that_reminder_
     """The one window without a guarantee: the receiver said 200 and the worker died before the
     UPDATE recording it. No receiver idempotency key exists, so it is sent again (at least
     once) — only that one, and only after the dead worker's lease."""
-    killed = run_worker(kill_at="delivered:2")
-    assert killed.returncode == -signal.SIGKILL
+    killed = run_worker(fault="push.after_delivery:2")
+    assert killed.returncode == KILLED_BY_FAULT
     assert Delivery.objects.filter(status="delivered").count() == 1 and len(receiver.posts) == 2
 
     run_worker()  # the unrecorded one is held by the dead worker's lease

@@ -1,18 +1,16 @@
 """The .ics upload on Record an interview: a sample invitation records the interview; anything
 else shows an error next to the file input, never a 500."""
 
-from pathlib import Path
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from followup.core.models import Interview
 
-INVITES = Path(__file__).resolve().parent.parent / "notify" / "invites"
+from .conftest import SAMPLES
 
 
 def upload(name: str, data: bytes | None = None) -> SimpleUploadedFile:
-    content = data if data is not None else (INVITES / name).read_bytes()
+    content = data if data is not None else (SAMPLES / name).read_bytes()
     return SimpleUploadedFile(name, content, content_type="text/calendar")
 
 

@@ -3,8 +3,7 @@
 import pytest
 
 from followup.mail import poller
-
-from .conftest import SMTP_USER, add_account
+from tests.mail.conftest import SMTP_USER, add_account
 
 pytestmark = pytest.mark.mail
 
@@ -56,3 +55,21 @@ def test_an_invitation_becomes_a_proposal_once(owner, mailbox):
     proposal = InvitationProposal.objects.get(owner=owner)
     assert proposal.uid == "second-interview-1@savanna.example"
     assert all("\\Seen" not in flags for flags in mailbox.flags("INBOX"))
+
+
+def test_an_unreadable_invitation_is_skipped_and_the_poll_goes_on(owner, mailbox, caplog):
+    from followup.notify.models import InvitationProposal
+
+    account = add_account(owner, None, mailbox)
+    broken = INVITATION.replace("Message-ID: <invite-1@calendar.example>", "Message-ID: <b@x>")
+    broken = broken.replace("BEGIN:VEVENT", "BEGIN:VTODO").replace("END:VEVENT", "END:VTODO")
+    mailbox.deliver(broken)
+    mailbox.deliver(INVITATION)
+
+    with caplog.at_level("WARNING", logger="followup.mail.poller"):
+        report = poller.poll_account(account)
+
+    assert report.ok, report.error
+    assert report.outcomes["invitation"] == 1  # the readable one after it still counts
+    assert InvitationProposal.objects.get(owner=owner).uid == "second-interview-1@savanna.example"
+    assert "skipped an unreadable invitation in INBOX: holds no event (VEVENT)" in caplog.text

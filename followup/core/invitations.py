@@ -8,7 +8,8 @@ its time made aware and its zone named in IANA terms:
   gives, shown in the default zone;
 - UTC ("...Z"): the instant, shown in the default zone;
 - floating (no zone at all): read in the calendar's X-WR-TIMEZONE, else the default zone.
-Services turn an Invitation into an interview (services.import_invitation).
+Pure functions (no Django): `followup.core.invitation_import` turns an Invitation into an
+interview, or into a proposal waiting for the user's click.
 """
 
 from __future__ import annotations
@@ -17,11 +18,19 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from followup.core.errors import InvalidInput
+from followup.lib.vocabulary import UnknownZone, zone
 
 MAX_BYTES = 1_000_000
+
+
+class UnreadableInvitation(InvalidInput):
+    """The bytes are not an invitation followup can read (always about the field "file")."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("file", message)
 
 
 @dataclass(frozen=True)
@@ -58,11 +67,9 @@ class Invitation:
 
 
 def _zone(name: str) -> ZoneInfo | None:
-    if not name:
-        return None
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, KeyError):
+        return zone(name)
+    except UnknownZone:
         return None
 
 
@@ -133,53 +140,54 @@ def _moment(component: Any, name: str, fallback_tz: str) -> tuple[datetime, str]
         return None
     value = prop.dt
     if isinstance(value, date) and not isinstance(value, datetime):
-        raise InvalidInput("file", "the invitation is an all-day event: it has no time of day")
+        raise UnreadableInvitation("the invitation is an all-day event: it has no time of day")
     tzid = str(prop.params.get("TZID", "") or "")
     if value.tzinfo is None:
         # Floating: a TZID the library could not resolve, or no zone at all.
         named = iana_name(tzid) if tzid else None
         zone_name = named or fallback_tz
-        return value.replace(tzinfo=ZoneInfo(zone_name)), zone_name
+        return value.replace(tzinfo=zone(zone_name)), zone_name
     if tzid:
         named = iana_name(tzid)
         if named:
             # Same wall time in the real zone: its rules are better than a copied VTIMEZONE.
-            return value.replace(tzinfo=ZoneInfo(named)), named
+            return value.replace(tzinfo=zone(named)), named
         # Custom VTIMEZONE: trust its offsets for the instant, show it in the default zone.
         return value.astimezone(UTC), fallback_tz
     return value.astimezone(UTC), fallback_tz
 
 
 def parse_invitation(data: bytes, default_tz: str = "UTC") -> list[Invitation]:
-    """Every event of an .ics invitation. InvalidInput('file', ...) when it is not one."""
+    """Every event of an .ics invitation. UnreadableInvitation when it is not one;
+    InvalidInput('tz', ...) for an unknown `default_tz`."""
     import icalendar
 
     if len(data) > MAX_BYTES:
-        raise InvalidInput("file", "is larger than 1 MB: not an invitation")
+        raise UnreadableInvitation("is larger than 1 MB: not an invitation")
     if b"BEGIN:VCALENDAR" not in data[:4096].upper():
-        raise InvalidInput("file", "is not an iCalendar file (no BEGIN:VCALENDAR)")
+        raise UnreadableInvitation("is not an iCalendar file (no BEGIN:VCALENDAR)")
     if _zone(default_tz) is None:
         raise InvalidInput("tz", f"unknown time zone {default_tz!r}")
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except (ValueError, IndexError, KeyError) as exc:
-        raise InvalidInput("file", f"cannot be read as iCalendar: {exc}") from None
+        raise UnreadableInvitation(f"cannot be read as iCalendar: {exc}") from None
     method = _text(calendar, "METHOD").upper() or "PUBLISH"
     calendar_tz = iana_name(_text(calendar, "X-WR-TIMEZONE")) or default_tz
     invitations = []
     events = list(calendar.walk("VEVENT"))
     if not events:
-        raise InvalidInput("file", "holds no event (VEVENT)")
+        raise UnreadableInvitation("holds no event (VEVENT)")
     masters = {str(e.get("UID", "")) for e in events if e.get("RECURRENCE-ID") is None}
     for event in events:
         uid = _text(event, "UID")
         if not uid:
-            raise InvalidInput("file", "an event has no UID")
+            raise UnreadableInvitation("an event has no UID")
         if event.get("RECURRENCE-ID") is not None and uid in masters:
             continue  # an override of a series we already take
         start = _moment(event, "DTSTART", calendar_tz)
         if start is None:
-            raise InvalidInput("file", "an event has no start time (DTSTART)")
+            raise UnreadableInvitation("an event has no start time (DTSTART)")
         end = _moment(event, "DTEND", calendar_tz)
         if end is None:
             duration = event.get("DURATION")

@@ -8,19 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from followup.core import invitation_import
+from followup.core import invitations as invites
 from followup.core.errors import InvalidInput
 from followup.core.models import Event, FollowUp, Interview
-from followup.notify import invites
-from followup.notify import services as notify
 from followup.notify.models import InvitationProposal
 
-from .conftest import INVITES, record
-
-UTC = UTC
-
-
-def ics(name: str) -> bytes:
-    return (INVITES / name).read_bytes()
+from .conftest import ics
 
 
 def only(results):
@@ -33,7 +27,7 @@ def interviewer_names(interview: Interview) -> list[str]:
 
 
 def test_a_google_invitation_in_utc_gives_the_interview_in_your_zone(owner):
-    result = only(notify.import_invitation(owner, ics("google_request.ics")))
+    result = only(invitation_import.import_invitation(owner, ics("google_request.ics")))
 
     assert result.action == "created"
     interview = result.interview
@@ -59,11 +53,11 @@ def test_a_google_invitation_in_utc_gives_the_interview_in_your_zone(owner):
 
 
 def test_a_rescheduled_invitation_moves_the_interview_and_replans(owner):
-    first = only(notify.import_invitation(owner, ics("google_request.ics")))
+    first = only(invitation_import.import_invitation(owner, ics("google_request.ics")))
     thank_you = FollowUp.objects.get(interview=first.interview, kind="thank_you")
     old_due = thank_you.due
 
-    moved = only(notify.import_invitation(owner, ics("google_reschedule.ics")))
+    moved = only(invitation_import.import_invitation(owner, ics("google_reschedule.ics")))
 
     assert moved.action == "moved" and moved.interview.pk == first.interview.pk
     assert moved.interview.start == datetime(2025, 12, 11, 11, 0, tzinfo=UTC)  # Thu 14:00 EAT
@@ -78,18 +72,18 @@ def test_a_rescheduled_invitation_moves_the_interview_and_replans(owner):
 
 
 def test_an_older_or_repeated_invitation_changes_nothing(owner):
-    notify.import_invitation(owner, ics("google_request.ics"))
-    notify.import_invitation(owner, ics("google_reschedule.ics"))
+    invitation_import.import_invitation(owner, ics("google_request.ics"))
+    invitation_import.import_invitation(owner, ics("google_reschedule.ics"))
 
-    again = only(notify.import_invitation(owner, ics("google_reschedule.ics")))
-    older = only(notify.import_invitation(owner, ics("google_request.ics")))
+    again = only(invitation_import.import_invitation(owner, ics("google_reschedule.ics")))
+    older = only(invitation_import.import_invitation(owner, ics("google_request.ics")))
 
     assert again.action == "unchanged" and older.action == "unchanged"
     assert Interview.objects.get().start == datetime(2025, 12, 11, 11, 0, tzinfo=UTC)
 
 
 def test_an_outlook_invitation_with_a_windows_zone_and_its_vtimezone(owner):
-    result = only(notify.import_invitation(owner, ics("outlook_request.ics")))
+    result = only(invitation_import.import_invitation(owner, ics("outlook_request.ics")))
 
     interview = result.interview
     assert interview.time_zone == "Europe/London"
@@ -105,25 +99,28 @@ def test_an_outlook_invitation_with_a_windows_zone_and_its_vtimezone(owner):
 
 
 def test_an_outlook_cancellation_marks_the_interview_cancelled_and_replans(owner):
-    created = only(notify.import_invitation(owner, ics("outlook_request.ics")))
+    created = only(invitation_import.import_invitation(owner, ics("outlook_request.ics")))
     assert FollowUp.objects.filter(interview=created.interview, status="planned").exists()
 
-    cancelled = only(notify.import_invitation(owner, ics("outlook_cancel.ics")))
+    cancelled = only(invitation_import.import_invitation(owner, ics("outlook_cancel.ics")))
 
     assert cancelled.action == "cancelled"
     interview = Interview.objects.get(pk=created.interview.pk)
     assert interview.cancelled and interview.ical_sequence == 1
     assert not FollowUp.objects.filter(interview=interview, status__in=FollowUp.OPEN).exists()
-    assert only(notify.import_invitation(owner, ics("outlook_cancel.ics"))).action == "unchanged"
+    assert (
+        only(invitation_import.import_invitation(owner, ics("outlook_cancel.ics"))).action
+        == "unchanged"
+    )
 
 
 def test_a_cancellation_of_an_unknown_interview_is_ignored(owner):
-    result = only(notify.import_invitation(owner, ics("outlook_cancel.ics")))
+    result = only(invitation_import.import_invitation(owner, ics("outlook_cancel.ics")))
     assert result.action == "ignored" and not Interview.objects.exists()
 
 
 def test_a_zoom_invitation_with_an_iana_zone(owner):
-    result = only(notify.import_invitation(owner, ics("zoom_request.ics")))
+    result = only(invitation_import.import_invitation(owner, ics("zoom_request.ics")))
 
     interview = result.interview
     assert interview.time_zone == "America/New_York"
@@ -139,7 +136,7 @@ def test_a_zoom_invitation_with_an_iana_zone(owner):
 
 
 def test_a_floating_time_is_read_in_your_zone_or_the_one_you_give(owner):
-    mine = only(notify.import_invitation(owner, ics("ats_floating.ics")))
+    mine = only(invitation_import.import_invitation(owner, ics("ats_floating.ics")))
     assert mine.interview.time_zone == "Africa/Nairobi"
     assert mine.interview.start == datetime(2025, 12, 12, 12, 0, tzinfo=UTC)  # 15:00 EAT
     assert interviewer_names(mine.interview) == ["Brian Ouma", "Faith Wekesa"]
@@ -148,14 +145,18 @@ def test_a_floating_time_is_read_in_your_zone_or_the_one_you_give(owner):
 
 
 def test_a_floating_time_with_a_zone_given(owner):
-    result = only(notify.import_invitation(owner, ics("ats_floating.ics"), tz="Europe/Berlin"))
+    result = only(
+        invitation_import.import_invitation(owner, ics("ats_floating.ics"), tz="Europe/Berlin")
+    )
     assert result.interview.time_zone == "Europe/Berlin"
     assert result.interview.start == datetime(2025, 12, 12, 14, 0, tzinfo=UTC)  # 15:00 CET
 
 
-def test_an_invitation_for_an_interview_you_already_recorded_is_linked_not_duplicated(owner):
-    recorded = record(owner, start="2025-12-09 10:00")
-    result = only(notify.import_invitation(owner, ics("google_request.ics")))
+def test_an_invitation_for_an_interview_you_already_recorded_is_linked_not_duplicated(
+    owner, record_interview
+):
+    recorded = record_interview(start="2025-12-09 10:00")
+    result = only(invitation_import.import_invitation(owner, ics("google_request.ics")))
     assert result.action == "linked" and result.interview.pk == recorded.interview.pk
     assert Interview.objects.filter(owner=owner).count() == 1
     assert Interview.objects.get().ical_uid == "5k2v9q0m3d1e8r7t6y5u4i3o2p@google.com"
@@ -177,12 +178,14 @@ END:VCALENDAR\r
 
 def test_what_the_invitation_does_not_say_is_asked_for_by_name(owner):
     with pytest.raises(InvalidInput) as exc:
-        notify.import_invitation(owner, MINIMAL)
+        invitation_import.import_invitation(owner, MINIMAL)
     assert exc.value.field == "company"
     with pytest.raises(InvalidInput) as exc:
-        notify.import_invitation(owner, MINIMAL, company="Tiny Co")
+        invitation_import.import_invitation(owner, MINIMAL, company="Tiny Co")
     assert exc.value.field == "role"
-    result = only(notify.import_invitation(owner, MINIMAL, company="Tiny Co", role="Analyst"))
+    result = only(
+        invitation_import.import_invitation(owner, MINIMAL, company="Tiny Co", role="Analyst")
+    )
     assert result.action == "created" and result.interview.end == datetime(
         2025, 12, 9, 11, 0, tzinfo=UTC
     )
@@ -198,7 +201,7 @@ def test_what_the_invitation_does_not_say_is_asked_for_by_name(owner):
 )
 def test_a_file_that_is_not_an_invitation_is_refused_naming_the_file(owner, data, words):
     with pytest.raises(InvalidInput) as exc:
-        notify.import_invitation(owner, data, company="X", role="Y")
+        invitation_import.import_invitation(owner, data, company="X", role="Y")
     assert exc.value.field == "file" and words in exc.value.message
     assert not Interview.objects.exists()
 
@@ -219,27 +222,25 @@ def test_an_invitation_arriving_by_mail_waits_for_one_click(owner):
         ics("google_request.ics"), maintype="text", subtype="calendar", filename="invite.ics"
     )
 
-    proposals = notify.propose_from_message(owner, message, source="<abc@google.com>")
-    notify.propose_from_message(
+    proposals = invitation_import.propose_from_message(owner, message, source="<abc@google.com>")
+    invitation_import.propose_from_message(
         owner, message, source="<abc@google.com>"
     )  # seen twice, stored once
 
     assert len(proposals) == 1 and InvitationProposal.objects.count() == 1
     assert not Interview.objects.exists()  # nothing happens before the user confirms
-    assert [p.pk for p in notify.pending_proposals(owner)] == [proposals[0].pk]
+    assert [p.pk for p in invitation_import.pending_proposals(owner)] == [proposals[0].pk]
 
-    results = notify.confirm_proposal(owner, proposals[0].pk)
+    results = invitation_import.confirm_proposal(owner, proposals[0].pk)
 
     assert only(results).action == "created"
     proposal = InvitationProposal.objects.get()
     assert proposal.status == "applied" and proposal.interview_id == results[0].interview.pk
     with pytest.raises(InvalidInput):
-        notify.confirm_proposal(owner, proposal.pk)
+        invitation_import.confirm_proposal(owner, proposal.pk)
 
 
 def test_the_mail_poller_hands_over_a_raw_message_and_gets_proposals(owner):
-    from followup.notify.tasks import process_invitations
-
     message = EmailMessage()
     message["Subject"] = "Updated invitation: Interview: Sales Executive at Savanna Mobile"
     message.set_content("The time changed.")
@@ -247,7 +248,10 @@ def test_the_mail_poller_hands_over_a_raw_message_and_gets_proposals(owner):
         ics("google_reschedule.ics").decode(), subtype="calendar", params={"method": "REQUEST"}
     )
 
-    assert process_invitations(owner, message.as_bytes(), "<def@google.com>") == 1
-    (proposal,) = notify.pending_proposals(owner)
+    assert (
+        invitation_import.propose_from_message_bytes(owner, message.as_bytes(), "<def@google.com>")
+        == 1
+    )
+    (proposal,) = invitation_import.pending_proposals(owner)
     assert proposal.sequence == 1 and proposal.source == "<def@google.com>"
     assert proposal.start == datetime(2025, 12, 11, 11, 0, tzinfo=UTC)
