@@ -4,10 +4,8 @@ from followup.core import services
 from followup.core.models import Application
 
 
-def test_it_shows_applications_in_columns_by_status(client, owner, recorded, make_input):
-    rejected = services.record_interview(
-        owner, make_input(company="Jenga Fintech", role="Engineer")
-    )
+def test_it_shows_applications_in_columns_by_status(client, owner, recorded, record_recent):
+    rejected = record_recent(company="Jenga Fintech", role="Engineer")
     services.set_outcome(owner, rejected.application.pk, "rejected")
     html = client.get("/pipeline/").content.decode()
     for title in (
@@ -27,9 +25,9 @@ def test_it_shows_applications_in_columns_by_status(client, owner, recorded, mak
     assert f'href="/applications/{recorded.application.pk}/"' in html
 
 
-def test_a_full_column_links_to_all_of_its_applications(client, owner, make_input):
+def test_a_full_column_links_to_all_of_its_applications(client, owner, record_recent):
     for n in range(35):
-        services.record_interview(owner, make_input(company=f"Company {n}", interviewers=[]))
+        record_recent(company=f"Company {n}", interviewers=[])
     html = client.get("/pipeline/").content.decode()
     assert "See all 35" in html
     listing = client.get("/pipeline/?status=interviewing")

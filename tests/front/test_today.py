@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from followup.core import services
 from followup.core.models import FollowUp
 
 
@@ -58,21 +57,18 @@ def test_it_shows_only_my_follow_ups(client, someone_elses):
     assert "Pat Lee" not in html
 
 
-def test_it_escapes_what_people_typed(client, owner, make_input):
-    services.record_interview(owner, make_input(company="<script>alert(1)</script> Ltd"))
+def test_it_escapes_what_people_typed(client, owner, record_recent):
+    record_recent(company="<script>alert(1)</script> Ltd")
     html = client.get("/").content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Ltd" in html
 
 
-def test_a_long_section_is_bounded_with_a_link_to_the_rest(client, owner, make_input):
+def test_a_long_section_is_bounded_with_a_link_to_the_rest(client, owner, record_recent):
     for n in range(6):
-        services.record_interview(
-            owner,
-            make_input(
-                company=f"Company {n}",
-                interviewers=[f"A{i} Person <a{i}.{n}@c.example>" for i in range(10)],
-            ),
+        record_recent(
+            company=f"Company {n}",
+            interviewers=[f"A{i} Person <a{i}.{n}@c.example>" for i in range(10)],
         )
     FollowUp.objects.filter(owner=owner, kind="thank_you").update(
         due=timezone.now() - timedelta(days=2)

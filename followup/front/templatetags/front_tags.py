@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from followup.planner.calendar import UnknownZone, zone
+from followup.lib.vocabulary import describe_time, format_local, long_date, zone_or_utc
 
 register = template.Library()
 
@@ -40,10 +40,8 @@ CHANNEL_VERBS = {
 
 
 def _in_zone(dt: datetime, tz: str) -> datetime:
-    try:
-        return dt.astimezone(zone(tz or "UTC"))
-    except UnknownZone:
-        return dt.astimezone(zone("UTC"))
+    """In the zone a row is shown in; a zone that no longer exists shows in UTC."""
+    return dt.astimezone(zone_or_utc(tz))
 
 
 @lru_cache(maxsize=64)
@@ -64,9 +62,7 @@ def url_for(pk: int, name: str) -> str:
 @register.filter
 def local_due(fu: Any) -> SafeString:
     """'Mon 15 Dec, 10:00 EAT' in the zone the follow-up is shown in (the recipient's)."""
-    local = _in_zone(fu.due, fu.due_tz)
-    text = f"{local:%a} {local.day} {local:%b}, {local:%H:%M} {local.tzname() or ''}".rstrip()
-    return mark_safe(text)  # noqa: S308 - a formatted date
+    return mark_safe(describe_time(_in_zone(fu.due, fu.due_tz)))  # noqa: S308 - a formatted date
 
 
 @register.filter
@@ -76,11 +72,10 @@ def local_due_iso(fu: Any) -> SafeString:
 
 @register.filter
 def in_zone(dt: datetime | None, tz: str) -> str:
+    """'Mon 15 Dec, 10:00' (the year added when it is not this one), without the zone's name."""
     if dt is None:
         return ""
-    local = _in_zone(dt, tz)
-    year = f" {local.year}" if local.year != timezone.now().year else ""
-    return f"{local:%a} {local.day} {local:%b}{year}, {local:%H:%M}"
+    return format_local(dt, tz, now=timezone.now(), with_zone=False)
 
 
 def _days_word(n: int) -> str:
@@ -131,7 +126,7 @@ def channel_verb(channel: str) -> str:
 
 @register.filter
 def day_label(d: date) -> str:
-    return f"{d:%A} {d.day} {d:%B}"
+    return long_date(d)
 
 
 @register.filter
