@@ -176,6 +176,7 @@ def today(request: HttpRequest) -> HttpResponse:
                 "title": queries.SECTION_TITLES[show],
                 "page": paginator.get_page(_page_number(request)),
                 "show": show,
+                "place": "today",
                 "next_url": request.get_full_path(),
             },
         )
@@ -185,6 +186,7 @@ def today(request: HttpRequest) -> HttpResponse:
         {
             "nav": "today",
             "page": queries.today_page(request.user, profile.time_zone),
+            "place": "today",
             "profile": profile,
             "next_url": request.get_full_path(),
             "more_size": queries.TODAY_LIMIT,
@@ -422,6 +424,7 @@ def application(request: HttpRequest, application_id: int) -> HttpResponse:
         "front/application.html",
         {
             "nav": "pipeline",
+            "place": "application",  # what the follow-up rows show and offer
             "app": app,
             "data": queries.application_page(request.user, app),
             "outcome_form": forms.OutcomeForm(),
@@ -452,6 +455,7 @@ def set_outcome(request: HttpRequest, application_id: int) -> HttpResponse:
         "front/application.html",
         {
             "nav": "pipeline",
+            "place": "application",  # what the follow-up rows show and offer
             "app": app,
             "data": data,
             "outcome_form": form,
@@ -475,7 +479,6 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     if more in Application.Status.values:
         cards = queries.applications_with_status(request.user, more)
         page = Paginator(cards, queries.PIPELINE_LIMIT).get_page(_page_number(request))
-        queries.attach_next_due(list(page.object_list))
         context = {
             "nav": "pipeline",
             "page": page,
@@ -489,7 +492,6 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     if status in Application.Status.values:
         paginator = Paginator(queries.applications_with_status(request.user, status), 50)
         page = paginator.get_page(_page_number(request))
-        queries.attach_next_due(list(page.object_list))
         return render(
             request,
             "front/pipeline_status.html",
@@ -501,7 +503,9 @@ def pipeline(request: HttpRequest) -> HttpResponse:
             },
         )
     return render(
-        request, "front/pipeline.html", {"nav": "pipeline", "columns": queries.pipeline(request.user)}
+        request,
+        "front/pipeline.html",
+        {"nav": "pipeline", "columns": queries.pipeline(request.user)},
     )
 
 
