@@ -45,3 +45,18 @@ def test_an_unknown_status_shows_the_board(client, owner):
     response = client.get("/pipeline/?status=<b>&page=-1")
     assert response.status_code == 200
     assert "<b>" not in response.content.decode()
+
+
+def test_show_more_brings_the_next_cards_of_a_column(client, record_recent, hx):
+    for n in range(30):
+        record_recent(company=f"Company {n}", interviewers=[])
+    board = client.get("/pipeline/").content.decode()
+    interviewing = board[board.index('id="col-interviewing"') : board.index('id="col-offer"')]
+    assert interviewing.count('class="app-card"') == 12
+    assert 'href="?more=interviewing&amp;page=2"' in interviewing and "Show 12 more" in interviewing
+    fragment = client.get("/pipeline/?more=interviewing&page=2", **hx).content.decode()
+    assert "<html" not in fragment and fragment.count('class="app-card"') == 12
+    assert "Show 6 more" in fragment
+    page = client.get("/pipeline/?more=interviewing&page=3").content.decode()
+    assert "<h1>Interviewing" in page and page.count('class="app-card"') == 6
+    assert "more</a>" not in page

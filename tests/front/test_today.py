@@ -1,5 +1,6 @@
 """The Today page: overdue, due today and this week, with an empty state that says what to do."""
 
+import re
 from datetime import timedelta
 
 from django.utils import timezone
@@ -94,3 +95,33 @@ def test_it_needs_sign_in(owner):
     response = Client().get("/")
     assert response.status_code == 302
     assert response["Location"] == "/login/?next=/"
+
+
+def test_show_more_brings_the_next_rows_of_a_section(client, owner, record_recent, hx):
+    for n in range(5):
+        record_recent(
+            company=f"Company {n}",
+            interviewers=[f"A{i} Person <a{i}.{n}@c.example>" for i in range(10)],
+        )
+    FollowUp.objects.filter(owner=owner, kind="thank_you").update(
+        due=timezone.now() - timedelta(days=2)
+    )
+    html = client.get("/").content.decode()
+    assert html.count('class="fu ') == 20
+    assert 'href="?more=overdue&amp;page=2"' in html and "Show 20 more" in html
+    # With htmx: the next rows and a link for the ones after them, to put in the list.
+    second = client.get("/?more=overdue&page=2", **hx)
+    fragment = second.content.decode()
+    assert "<html" not in fragment
+    assert fragment.count('class="fu ') == 20
+    assert 'hx-get="?more=overdue&amp;page=3"' in fragment and "Show 10 more" in fragment
+    assert "HX-Request" in second["Vary"]
+    last = client.get("/?more=overdue&page=3", **hx).content.decode()
+    assert last.count('class="fu ') == 10 and "more</a>" not in last
+    # Without JavaScript the same link is a page of its own, with a way back.
+    page = client.get("/?more=overdue&page=2").content.decode()
+    assert "<h1>Overdue" in page and page.count('class="fu ') == 20
+    assert 'href="/"' in page and "Show 10 more" in page
+    # Nothing was shown twice.
+    first_ids = set(re.findall(r'id="fu-(\d+)"', html))
+    assert first_ids.isdisjoint(re.findall(r'id="fu-(\d+)"', fragment))
