@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -203,7 +203,7 @@ class FollowUpRow(TemplateRow):
 
     @property
     def is_open(self) -> bool:
-        return self.status in FollowUp.OPEN
+        return self.status in cast("tuple[str, ...]", FollowUp.OPEN)
 
     def get_status_display(self) -> str:
         return str(FollowUp.Status(self.status).label)
@@ -341,7 +341,7 @@ def pipeline(owner: AbstractBaseUser, per_column: int = PIPELINE_LIMIT) -> list[
     )
     return [
         Column(
-            status,
+            str(status),
             Application.Status(status).label,
             counts.get(status, 0),
             [card for card in shown if card["status"] == status],

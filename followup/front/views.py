@@ -68,7 +68,7 @@ def _id_or_404(value: object) -> int:
 
 def _is_htmx(request: HttpRequest) -> bool:
     """A request htmx made: django-htmx's middleware (settings.MIDDLEWARE) read its headers."""
-    details: HtmxDetails = request.htmx  # type: ignore[attr-defined]
+    details: HtmxDetails = request.htmx
     return bool(details)
 
 
@@ -80,13 +80,13 @@ def _varies_with_htmx(response: HttpResponse) -> HttpResponse:
 
 
 def _page_number(request: HttpRequest) -> str:
-    return request.GET.get("page", "1")[:10]
+    return str(request.GET.get("page", "1"))[:10]
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     """`next` when it is a path on this site; else `fallback`. Only a path: redirect() would
     take a bare word for a view name to look up."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
+    target = str(request.POST.get("next") or request.GET.get("next") or "")
     if (
         target.startswith("/")
         and not target.startswith("//")
@@ -260,7 +260,7 @@ def act(request: HttpRequest, follow_up_id: int) -> HttpResponse:
 def _local(fu: FollowUp) -> str:
     from followup.front.templatetags.front_tags import local_due
 
-    return local_due(fu)
+    return str(local_due(fu))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -688,7 +688,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 def _kind_label(kind: str) -> str:
     from followup.front.templatetags.front_tags import kind_label
 
-    return kind_label(kind)
+    return str(kind_label(kind))
 
 
 def _template_kind(kind: str) -> str:

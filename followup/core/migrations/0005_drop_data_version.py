@@ -7,6 +7,7 @@ when SQLite rebuilt a table) migrates just the same. Going back to 0004 puts the
 """
 
 import importlib
+from typing import Any
 
 from django.db import migrations
 
@@ -24,7 +25,7 @@ TRACKED_TABLES = [
 ]
 
 
-def drop_statements(vendor):
+def drop_statements(vendor: str) -> list[str]:
     if vendor == "sqlite":
         return [
             f"DROP TRIGGER IF EXISTS {table}_data_version_{operation}"
@@ -41,19 +42,19 @@ def drop_statements(vendor):
     raise RuntimeError(f"followup supports SQLite and PostgreSQL, not {vendor}")
 
 
-def drop_triggers(apps, schema_editor):
+def drop_triggers(apps: Any, schema_editor: Any) -> None:
     for statement in drop_statements(schema_editor.connection.vendor):
         schema_editor.execute(statement, params=None)
 
 
-def recreate_triggers(apps, schema_editor):
+def recreate_triggers(apps: Any, schema_editor: Any) -> None:
     # Back to 0004: the code of that time expects the triggers, so 0003 makes them again.
     importlib.import_module("followup.core.migrations.0003_data_version").create_triggers(
         apps, schema_editor
     )
 
 
-class Migration(migrations.Migration):
+class Migration(migrations.Migration):  # type: ignore[misc]
     dependencies = [
         ("core", "0004_pipeline_index"),
     ]

@@ -52,7 +52,7 @@ def _url_pattern(name: str) -> tuple[str, str]:
 
 
 @register.filter
-def url_for(pk: int, name: str) -> str:
+def url_for(pk: int, name: str) -> SafeString:
     """`{{ fu.pk|url_for:"draft" }}`: reverse() once per URL name, then string joins
     (a list of rows would otherwise resolve every URL of every row)."""
     head, tail = _url_pattern(name)
@@ -123,7 +123,7 @@ def is_overdue(fu: Any) -> bool:
 
 
 @register.filter
-def kind_label(kind: str) -> str:
+def kind_label(kind: str) -> SafeString | str:
     label = KIND_LABELS.get(kind)
     if label is not None:
         return mark_safe(label)  # noqa: S308 - a fixed label
@@ -131,7 +131,7 @@ def kind_label(kind: str) -> str:
 
 
 @register.filter
-def channel_verb(channel: str) -> str:
+def channel_verb(channel: str) -> SafeString | str:
     label = CHANNEL_VERBS.get(channel)
     if label is not None:
         return mark_safe(label)  # noqa: S308 - a fixed label
