@@ -300,6 +300,7 @@ def test_show_more_adds_the_next_rows_with_and_without_javascript(
     expect(overdue.locator("li.fu")).to_have_count(20)
     overdue.get_by_role("link", name="Show 4 more").click()
     expect(overdue.locator("li.fu")).to_have_count(24)
+    expect(overdue.locator("li.fu").nth(20)).to_be_focused()  # the keyboard is on the first new row
     expect(overdue.get_by_role("link", name=re.compile("^Show"))).to_have_count(0)
     expect(page).to_have_url(f"{web.base_url}/")  # added in place
     # A row that came in this way takes its buttons like the others.
