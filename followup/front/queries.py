@@ -158,34 +158,19 @@ def today_page(
     return page
 
 
-class TemplateRow:
-    """A row a template reads by subscription, the first thing Django's template engine tries
-    for `{{ fu.status }}`: an object it cannot subscript costs it a raised TypeError for every
-    name on every row. About 30 names on each of Today's 60 rows: the page renders in about
-    9 ms instead of 11 (benchmarks/bench_web.py, 10,000 applications; target <= 60x a
-    trivial view of ~0.18 ms)."""
-
-    __slots__ = ()
-
-    def __getitem__(self, name: str) -> object:
-        if name.startswith("_"):
-            raise KeyError(name)
-        return getattr(self, name)
-
-
 @dataclass(slots=True)
-class Named(TemplateRow):
+class Named:
     name: str
 
 
 @dataclass(slots=True)
-class ApplicationRef(TemplateRow):
+class ApplicationRef:
     role_title: str
     company: Named
 
 
 @dataclass(slots=True)
-class FollowUpRow(TemplateRow):
+class FollowUpRow:
     """What a list row shows, read with `.values()`: a tenth of the cost of model instances.
     Attribute names match FollowUp's, so the same row template renders either."""
 
