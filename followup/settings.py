@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_htmx",
     "followup.core",
     "followup.mail",
     "followup.front",
@@ -47,6 +48,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # request.htmx: what htmx asked for (HX-Request, HX-Target...), read in one place.
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "followup.urls"
@@ -62,8 +65,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                # After Django's csrf processor: cached pages render a placeholder token.
-                "followup.front.pagecache.csrf_placeholder",
             ],
         },
     },
@@ -93,20 +94,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "/login/"
-# Django's database sessions and ModelBackend, each read with one plain SELECT (see the modules).
-SESSION_ENGINE = "followup.front.sessions"
-AUTHENTICATION_BACKENDS = ["followup.front.backends.Backend"]
-
-# Rendered pages, kept per owner and data version (followup.front.pagecache). In-process memory
-# is right for one `followup serve`; several processes each keep their own, still correct.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "OPTIONS": {"MAX_ENTRIES": 300},
-    },
-}
+# Django's own database sessions and ModelBackend: password changes, deactivation and sign-out
+# end a session exactly as Django documents it (hosted mode relies on that).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -307,22 +307,3 @@ class Event(Owned):
 
     def __str__(self) -> str:
         return self.message
-
-
-class DataVersion(models.Model):
-    """A number that changes whenever any of an owner's rows in core changes.
-
-    Database triggers keep it (migration 0003), so every write counts: the ORM, bulk updates,
-    the worker's conditional UPDATEs, raw SQL. The web pages key their rendered-page cache on it
-    (followup.front.pagecache). It starts at a random number, so a database restored or rebuilt
-    under a running server never repeats a version the server has cached.
-
-    `owner_id` is a plain column, not a foreign key: the triggers fire while a user's rows are
-    being deleted, after this row may already have gone, and must not re-create a reference.
-    """
-
-    owner_id = models.BigIntegerField(primary_key=True)
-    version = models.BigIntegerField()
-
-    def __str__(self) -> str:
-        return f"{self.owner_id}: {self.version}"

@@ -90,7 +90,7 @@ class PeopleWidget(forms.Widget):
         return [str(v) for v in value]
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
+        context: dict[str, Any] = super().get_context(name, value, attrs)
         values = self.format_value(value)
         blanks = max(self.rows - len([v for v in values if v.strip()]), 0)
         context["widget"]["values"] = [v for v in values if v.strip()] + [""] * max(blanks, 1)

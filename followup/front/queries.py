@@ -1,20 +1,23 @@
 """Read-side queries for the web pages. Every function takes the owner first and filters by it.
 
 Each page runs a fixed number of queries whatever the number of applications: lists are bounded
-(`limit`), counts are one aggregate, and rows carry their related objects (select_related).
+(a page shows the first rows and a "Show N more" link for the next ones), counts are one
+aggregate, and rows carry their related objects (select_related, only the fields they show).
+The benchmark that holds them to it: benchmarks/bench_web.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from followup.core.models import Application, Company, Contact, Event, FollowUp, Interview
-from followup.planner.calendar import zone
+from followup.lib.vocabulary import zone_or_utc
 
 TODAY_SECTIONS = ("overdue", "today", "week")
 SECTION_TITLES = {"overdue": "Overdue", "today": "Due today", "week": "This week"}
@@ -68,9 +71,17 @@ class DayBounds:
             return Q(due__gte=self.tomorrow, due__lt=self.week_end)
         raise ValueError(section)
 
+    def section_of(self, due: datetime) -> str:
+        """The section a row due at `due` belongs to ("" after this week)."""
+        if due < self.start:
+            return "overdue"
+        if due < self.tomorrow:
+            return "today"
+        return "week" if due < self.week_end else ""
+
 
 def day_bounds(tz: str, now: datetime | None = None) -> DayBounds:
-    local_zone = zone(tz)
+    local_zone = zone_or_utc(tz)
     now = (now or timezone.now()).astimezone(local_zone)
     today = now.date()
 
@@ -96,6 +107,11 @@ class Section:
     def more(self) -> int:
         return max(0, self.count - len(self.rows))
 
+    @property
+    def next_batch(self) -> int:
+        """How many rows "Show N more" adds: a section shows a page's worth when it has more."""
+        return min(len(self.rows), self.more)
+
 
 @dataclass
 class TodayPage:
@@ -109,25 +125,32 @@ class TodayPage:
         return sum(s.count for s in self.sections)
 
 
-TODAY_LIMIT = 20  # rows per section; the rest is one click away ("See N more")
+TODAY_LIMIT = 20  # rows per section; the rest is one click away ("Show 20 more", "See all")
 
 
 def today_page(
     owner: AbstractBaseUser, tz: str, *, now: datetime | None = None, limit: int = TODAY_LIMIT
 ) -> TodayPage:
     """Overdue, due today and this week: one count query over the index range (owner, status,
-    due < end of the week), then one bounded query per non-empty section."""
+    due < end of the week), then one query for the first `limit` rows of every section."""
     bounds = day_bounds(tz, now)
     counts = FollowUp.objects.filter(
         owner=owner, status__in=FollowUp.OPEN, due__lt=bounds.week_end
     ).aggregate(**{key: Count("id", filter=bounds.section_filter(key)) for key in TODAY_SECTIONS})
-    sections = []
-    for key in TODAY_SECTIONS:
-        rows = _first_rows(owner, bounds.section_filter(key), limit) if counts[key] else []
-        sections.append(Section(key, SECTION_TITLES[key], rows, counts[key]))
+    wheres = [bounds.section_filter(key) for key in TODAY_SECTIONS if counts[key]]
+    rows = _first_rows(owner, wheres, limit) if wheres else []
+    sections = [
+        Section(
+            key,
+            SECTION_TITLES[key],
+            [row for row in rows if bounds.section_of(row.due) == key],
+            counts[key],
+        )
+        for key in TODAY_SECTIONS
+    ]
     page = TodayPage(bounds=bounds, sections=sections)
     if not page.total:
-        later = _first_rows(owner, Q(due__gte=bounds.week_end), 1)
+        later = _first_rows(owner, [Q(due__gte=bounds.week_end)], 1)
         page.next_up = later[0] if later else None
         page.has_applications = page.next_up is not None or (
             Application.objects.filter(owner=owner).exists()
@@ -165,7 +188,7 @@ class FollowUpRow:
 
     @property
     def is_open(self) -> bool:
-        return self.status in FollowUp.OPEN
+        return self.status in cast("tuple[str, ...]", FollowUp.OPEN)
 
     def get_status_display(self) -> str:
         return str(FollowUp.Status(self.status).label)
@@ -207,15 +230,19 @@ def _row(v: dict[str, object]) -> FollowUpRow:
     )
 
 
-def _first_rows(owner: AbstractBaseUser, where: Q, limit: int) -> list[FollowUpRow]:
-    """The first `limit` rows by due date, picked on the index alone and only then joined to
-    their application, company and recipient (joining first would join every match)."""
-    first_ids = (
-        FollowUp.objects.filter(where, owner=owner, status__in=FollowUp.OPEN)
-        .order_by("due", "id")
-        .values("pk")[:limit]
-    )
-    rows = FollowUp.objects.filter(pk__in=first_ids).order_by("due", "id").values(*_ROW_VALUES)
+def _first_rows(owner: AbstractBaseUser, wheres: list[Q], limit: int) -> list[FollowUpRow]:
+    """The first `limit` rows by due date of each of `wheres`, in one query: each section's ids
+    are picked on the index alone (a LIMIT subquery) and only those rows are joined to their
+    application, company and recipient (joining first would join every match)."""
+    picked = Q()
+    for where in wheres:
+        first_ids = (
+            FollowUp.objects.filter(where, owner=owner, status__in=FollowUp.OPEN)
+            .order_by("due", "id")
+            .values("pk")[:limit]
+        )
+        picked |= Q(pk__in=first_ids)
+    rows = FollowUp.objects.filter(picked).order_by("due", "id").values(*_ROW_VALUES)
     return [_row(v) for v in rows]
 
 
@@ -242,35 +269,39 @@ class Column:
     status: str
     title: str
     count: int
-    cards: list[Application] = field(default_factory=list)
+    cards: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def more(self) -> int:
         return max(0, self.count - len(self.cards))
 
-
-def attach_next_due(applications: list[Application]) -> None:
-    """Set `next_due` / `next_due_tz` (the earliest open follow-up) on each card: one query for
-    the cards shown, not a subquery per application in the database."""
-    by_id = {a.pk: a for a in applications}
-    for a in applications:
-        a.next_due, a.next_due_tz = None, "UTC"
-    if not by_id:
-        return
-    rows = (
-        FollowUp.objects.filter(application_id__in=list(by_id), status__in=FollowUp.OPEN)
-        .order_by("application_id", "due")
-        .values_list("application_id", "due", "due_tz")
-    )
-    for application_id, due, due_tz in rows:
-        card = by_id[application_id]
-        if card.next_due is None:
-            card.next_due, card.next_due_tz = due, due_tz
+    @property
+    def next_batch(self) -> int:
+        """How many cards "Show N more" adds: a column shows a page's worth when it has more."""
+        return min(len(self.cards), self.more)
 
 
-def pipeline(owner: AbstractBaseUser, per_column: int = 12) -> list[Column]:
-    """Applications by status, the most recently active first: one count query, one bounded
-    query per status and one for the cards' next follow-ups; the same nine whatever the size."""
+PIPELINE_LIMIT = 12  # cards per column; the rest is one click away ("Show 12 more", "See all")
+
+
+def cards(applications: QuerySet[Application]) -> QuerySet[Application, dict[str, Any]]:
+    """What a card shows, as dicts (`pk`, `role_title`, `status`, `company_name`, `next_due`,
+    `next_due_tz`): its earliest open follow-up is a subquery on the follow-ups' application
+    index, so a card costs no query of its own."""
+    next_open = FollowUp.objects.filter(
+        application=OuterRef("pk"), status__in=FollowUp.OPEN
+    ).order_by("due", "id")
+    return applications.annotate(
+        company_name=F("company__name"),
+        next_due=Subquery(next_open.values("due")[:1]),
+        next_due_tz=Subquery(next_open.values("due_tz")[:1]),
+    ).values("pk", "role_title", "status", "company_name", "next_due", "next_due_tz")
+
+
+def pipeline(owner: AbstractBaseUser, per_column: int = PIPELINE_LIMIT) -> list[Column]:
+    """Applications by status, the most recently active first: one count query and one query
+    for the first cards of every column (each column's ids picked on the pipeline index);
+    the same two whatever the size."""
     counts = dict(
         Application.objects.filter(owner=owner)
         .order_by()
@@ -278,28 +309,38 @@ def pipeline(owner: AbstractBaseUser, per_column: int = 12) -> list[Column]:
         .annotate(n=Count("id"))
         .values_list("status", "n")
     )
-    columns = []
-    cards: list[Application] = []
+    picked = Q()
     for status in PIPELINE_ORDER:
-        column = Column(status, Application.Status(status).label, counts.get(status, 0))
-        if column.count:
-            column.cards = list(
+        if counts.get(status):
+            first_ids = (
                 Application.objects.filter(owner=owner, status=status)
-                .select_related("company")
-                .only("id", "role_title", "status", "updated_at", "company__id", "company__name")
-                .order_by("-updated_at", "-id")[:per_column]
+                .order_by("-updated_at", "-id")
+                .values("pk")[:per_column]
             )
-            cards += column.cards
-        columns.append(column)
-    attach_next_due(cards)
-    return columns
+            picked |= Q(pk__in=first_ids)
+    # No column has a card: Q() would pick every application.
+    shown = (
+        list(cards(Application.objects.filter(picked).order_by("-updated_at", "-id")))
+        if picked
+        else []
+    )
+    return [
+        Column(
+            str(status),
+            Application.Status(status).label,
+            counts.get(status, 0),
+            [card for card in shown if card["status"] == status],
+        )
+        for status in PIPELINE_ORDER
+    ]
 
 
-def applications_with_status(owner: AbstractBaseUser, status: str) -> QuerySet[Application]:
-    return (
-        Application.objects.filter(owner=owner, status=status)
-        .select_related("company")
-        .order_by("-updated_at", "-id")
+def applications_with_status(
+    owner: AbstractBaseUser, status: str
+) -> QuerySet[Application, dict[str, Any]]:
+    """One column's cards, as the board orders them (pages of it: "Show more", "See all")."""
+    return cards(
+        Application.objects.filter(owner=owner, status=status).order_by("-updated_at", "-id")
     )
 
 

@@ -23,16 +23,19 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
 
 from followup import drafting
 from followup.core import invitation_import, services
 from followup.core.errors import InvalidInput, NotFound
 from followup.core.models import Application, FollowUp, MessageTemplate
-from followup.front import auth, forms, pagecache, queries
+from followup.front import auth, forms, queries
 from followup.front import profile as profile_service
 from followup.lib.addresses import has_line_break
+from followup.lib.vocabulary import zone_or_utc
 from followup.mail import accounts, outbox
 from followup.notify import services as notify
 from followup.planner import types as p
@@ -64,13 +67,26 @@ def _id_or_404(value: object) -> int:
 
 
 def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
+    """A request htmx made: django-htmx's middleware (settings.MIDDLEWARE) read its headers."""
+    details: HtmxDetails = request.htmx
+    return bool(details)
+
+
+def _varies_with_htmx(response: HttpResponse) -> HttpResponse:
+    """The same URL answers a fragment to htmx and a whole page to a browser: caches must
+    keep them apart (django-htmx's advice)."""
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _page_number(request: HttpRequest) -> str:
+    return str(request.GET.get("page", "1"))[:10]
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     """`next` when it is a path on this site; else `fallback`. Only a path: redirect() would
     take a bare word for a view name to look up."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
+    target = str(request.POST.get("next") or request.GET.get("next") or "")
     if (
         target.startswith("/")
         and not target.startswith("//")
@@ -129,42 +145,60 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-@pagecache.cached_page
 def today(request: HttpRequest) -> HttpResponse:
+    """Today; `?more=<section>&page=N` the section's next rows (a fragment for htmx, a page
+    without JavaScript); `?show=<section>` the whole section, in pages of 50."""
     profile = _profile(request)
+    more = request.GET.get("more", "")
+    if more in queries.TODAY_SECTIONS:
+        rows = queries.section_queryset(request.user, profile.time_zone, more)
+        page = Paginator(rows, queries.TODAY_LIMIT).get_page(_page_number(request))
+        context = {
+            "nav": "today",
+            "title": queries.SECTION_TITLES[more],
+            "page": page,
+            "more": more,
+            "place": "today",
+            "shown_more": _shown_more(page),
+            # Rows loaded into Today act and come back there.
+            "next_url": reverse("today") if _is_htmx(request) else request.get_full_path(),
+        }
+        template = "front/_more_rows.html" if _is_htmx(request) else "front/today_section.html"
+        return _varies_with_htmx(render(request, template, context))
     show = request.GET.get("show", "")
     if show in queries.TODAY_SECTIONS:
         paginator = Paginator(queries.section_queryset(request.user, profile.time_zone, show), 50)
-        page = paginator.get_page(request.GET.get("page"))
-        response = render(
+        return render(
             request,
             "front/today_section.html",
             {
                 "nav": "today",
                 "title": queries.SECTION_TITLES[show],
-                "page": page,
+                "page": paginator.get_page(_page_number(request)),
                 "show": show,
+                "place": "today",
                 "next_url": request.get_full_path(),
             },
         )
-        rows: list[Any] = list(page.object_list)
-    else:
-        page_data = queries.today_page(request.user, profile.time_zone)
-        response = render(
-            request,
-            "front/today.html",
-            {
-                "nav": "today",
-                "page": page_data,
-                "profile": profile,
-                "next_url": request.get_full_path(),
-            },
-        )
-        rows = [row for section in page_data.sections for row in section.rows]
-        if page_data.next_up is not None:
-            rows.append(page_data.next_up)
-    until = pagecache.fresh_until(timezone.now(), [profile.time_zone], rows)
-    return pagecache.set_fresh_until(response, until)
+    return render(
+        request,
+        "front/today.html",
+        {
+            "nav": "today",
+            "page": queries.today_page(request.user, profile.time_zone),
+            "place": "today",
+            "profile": profile,
+            "next_url": request.get_full_path(),
+            "more_size": queries.TODAY_LIMIT,
+        },
+    )
+
+
+def _shown_more(page: Any) -> int:
+    """How many rows the next "Show N more" brings: a page's worth, or what is left."""
+    if not page.has_next():
+        return 0
+    return int(min(page.paginator.per_page, page.paginator.count - page.end_index()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,7 +260,7 @@ def act(request: HttpRequest, follow_up_id: int) -> HttpResponse:
 def _local(fu: FollowUp) -> str:
     from followup.front.templatetags.front_tags import local_due
 
-    return local_due(fu)
+    return str(local_due(fu))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,7 +304,7 @@ def record_interview(request: HttpRequest) -> HttpResponse:
 
 
 def _blank_interview_form(profile: Any, application: Application | None) -> forms.InterviewForm:
-    now = timezone.now().astimezone(services.zone(profile.time_zone))
+    now = timezone.now().astimezone(zone_or_utc(profile.time_zone))
     return forms.InterviewForm(
         application=application,
         initial={
@@ -383,25 +417,21 @@ def contact_options(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-@pagecache.cached_page
 def application(request: HttpRequest, application_id: int) -> HttpResponse:
     app = _application(request, application_id)
-    data = queries.application_page(request.user, app)
-    tz = _profile(request).time_zone
-    response = render(
+    return render(
         request,
         "front/application.html",
         {
             "nav": "pipeline",
+            "place": "application",  # what the follow-up rows show and offer
             "app": app,
-            "data": data,
+            "data": queries.application_page(request.user, app),
             "outcome_form": forms.OutcomeForm(),
-            "tz": tz,
+            "tz": _profile(request).time_zone,
             "next_url": request.get_full_path(),
         },
     )
-    until = pagecache.fresh_until(timezone.now(), [tz], [*data.plan, *data.history])
-    return pagecache.set_fresh_until(response, until)
 
 
 @login_required
@@ -425,6 +455,7 @@ def set_outcome(request: HttpRequest, application_id: int) -> HttpResponse:
         "front/application.html",
         {
             "nav": "pipeline",
+            "place": "application",  # what the follow-up rows show and offer
             "app": app,
             "data": data,
             "outcome_form": form,
@@ -441,16 +472,27 @@ def set_outcome(request: HttpRequest, application_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-@pagecache.cached_page
 def pipeline(request: HttpRequest) -> HttpResponse:
-    # Cards show dates only ("Next: Mon 15 Dec, 10:00"), with the year when it is not this one.
-    until = pagecache.fresh_until(timezone.now(), [])
+    """The board; `?more=<status>&page=N` a column's next cards (a fragment for htmx, a page
+    without JavaScript); `?status=<status>` the whole column, in pages of 50."""
+    more = request.GET.get("more", "")
+    if more in Application.Status.values:
+        cards = queries.applications_with_status(request.user, more)
+        page = Paginator(cards, queries.PIPELINE_LIMIT).get_page(_page_number(request))
+        context = {
+            "nav": "pipeline",
+            "page": page,
+            "status_label": Application.Status(more).label,
+            "more": more,
+            "shown_more": _shown_more(page),
+        }
+        template = "front/_more_cards.html" if _is_htmx(request) else "front/pipeline_status.html"
+        return _varies_with_htmx(render(request, template, context))
     status = request.GET.get("status", "")
     if status in Application.Status.values:
         paginator = Paginator(queries.applications_with_status(request.user, status), 50)
-        page = paginator.get_page(request.GET.get("page"))
-        queries.attach_next_due(list(page.object_list))
-        response = render(
+        page = paginator.get_page(_page_number(request))
+        return render(
             request,
             "front/pipeline_status.html",
             {
@@ -460,10 +502,11 @@ def pipeline(request: HttpRequest) -> HttpResponse:
                 "status": status,
             },
         )
-        return pagecache.set_fresh_until(response, until)
-    columns = queries.pipeline(request.user)
-    response = render(request, "front/pipeline.html", {"nav": "pipeline", "columns": columns})
-    return pagecache.set_fresh_until(response, until)
+    return render(
+        request,
+        "front/pipeline.html",
+        {"nav": "pipeline", "columns": queries.pipeline(request.user)},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -645,7 +688,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 def _kind_label(kind: str) -> str:
     from followup.front.templatetags.front_tags import kind_label
 
-    return kind_label(kind)
+    return str(kind_label(kind))
 
 
 def _template_kind(kind: str) -> str:

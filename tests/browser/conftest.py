@@ -1,9 +1,13 @@
 """Real headless Chromium (Debian's package) through Playwright, against the real server:
-waitress + whitenoise started by `followup.front.server`, the same code `followup serve` runs."""
+waitress + whitenoise started by `followup.front.server`, the same code `followup serve` runs.
+
+`owner` and `record_interview` come from tests/conftest.py; the server's threads must see what
+a test writes, so `database` is a transactional one here."""
 
 import os
 import shutil
 import threading
+from datetime import timedelta
 
 import pytest
 
@@ -60,17 +64,30 @@ def web(transactional_db):
 
 
 @pytest.fixture
-def owner(transactional_db):
-    from followup.core import services
+def database(transactional_db):
+    """Committed rows: the server answers from its own threads and connections."""
+    return transactional_db
 
-    user = services.get_local_user()
-    profile = user.followup_profile
-    profile.full_name = "Amina Njeri"
-    profile.email = "amina@example.com"
-    profile.country = "KE"
-    profile.time_zone = "Africa/Nairobi"
-    profile.save()
-    return user
+
+@pytest.fixture
+def record_recent(record_interview):
+    """record_recent(**overrides): an interview that started three hours ago (its thank-you is
+    due today), recorded through the real service."""
+    from django.utils import timezone
+
+    from followup.lib.vocabulary import zone
+
+    def record(**overrides):
+        start = (timezone.now() - timedelta(hours=3)).astimezone(zone("Africa/Nairobi"))
+        data = {
+            "start": start.strftime("%Y-%m-%d %H:%M"),
+            "notes": "Growing the SME data bundles in Kisumu and Eldoret.",
+            "promised": "we'll get back to you within two weeks",
+            **overrides,
+        }
+        return record_interview(**data)
+
+    return record
 
 
 @pytest.fixture

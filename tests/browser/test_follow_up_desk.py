@@ -9,30 +9,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from followup.core import services
 from followup.core.models import Application, FollowUp
-from followup.planner.calendar import zone
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def record(owner, **overrides):
-    start = (timezone.now() - timedelta(hours=3)).astimezone(zone("Africa/Nairobi"))
-    data = dict(
-        company="Savanna Mobile",
-        role="Sales Executive",
-        start=start.strftime("%Y-%m-%d %H:%M"),
-        tz="Africa/Nairobi",
-        country="KE",
-        interviewers=["Wanjiku Kamau <wanjiku@savanna.example>"],
-        recruiter="Grace Achieng <grace@savanna.example>",
-        notes="Growing the SME data bundles in Kisumu and Eldoret.",
-        promised="we'll get back to you within two weeks",
-    )
-    data.update(overrides)
-    return services.record_interview(owner, services.InterviewInput(**data))
 
 
 def test_the_printed_link_signs_in_and_lands_on_today(context, web, owner):
@@ -82,8 +63,8 @@ def test_record_an_interview_with_a_promised_date_and_see_the_plan(page, web):
     expect(plan.locator(".fu", has_text="Check-in").first).to_contain_text("Mon 15 Dec, 10:00 EAT")
 
 
-def test_edit_a_draft_see_a_warning_go_away_and_approve_it(page, web, owner):
-    thank_you = next(fu for fu in record(owner).follow_ups if fu.kind == "thank_you")
+def test_edit_a_draft_see_a_warning_go_away_and_approve_it(page, web, owner, record_recent):
+    thank_you = next(fu for fu in record_recent().follow_ups if fu.kind == "thank_you")
     page.goto(f"{web.base_url}/follow-ups/{thank_you.pk}/draft/")
     warnings = page.locator("#warnings")
     expect(warnings).not_to_contain_text("has no subject")
@@ -103,8 +84,8 @@ def test_edit_a_draft_see_a_warning_go_away_and_approve_it(page, web, owner):
     assert thank_you.subject == "Thank you: Sales Executive interview at Savanna Mobile"
 
 
-def test_mark_a_follow_up_sent_from_today(page, web, owner):
-    thank_you = next(fu for fu in record(owner).follow_ups if fu.kind == "thank_you")
+def test_mark_a_follow_up_sent_from_today(page, web, owner, record_recent):
+    thank_you = next(fu for fu in record_recent().follow_ups if fu.kind == "thank_you")
     page.goto(f"{web.base_url}/")
     row = page.locator(f"#fu-{thank_you.pk}")
     expect(row).to_contain_text("Wanjiku Kamau")
@@ -118,10 +99,12 @@ def test_mark_a_follow_up_sent_from_today(page, web, owner):
     assert thank_you.status == "sent"
 
 
-def test_a_page_served_again_still_takes_its_buttons_and_shows_the_change(page, web, owner):
-    thank_you = next(fu for fu in record(owner).follow_ups if fu.kind == "thank_you")
+def test_a_reloaded_page_still_takes_its_buttons_and_shows_the_change(
+    page, web, owner, record_recent
+):
+    thank_you = next(fu for fu in record_recent().follow_ups if fu.kind == "thank_you")
     page.goto(f"{web.base_url}/")
-    page.reload()  # nothing changed: served from the page cache, with a fresh CSRF token
+    page.reload()  # nothing changed: the same page again, its forms still post
     row = page.locator(f"#fu-{thank_you.pk}")
     row.get_by_role("button", name="Done").click()
     expect(row).to_contain_text("Marked done.")
@@ -129,13 +112,15 @@ def test_a_page_served_again_still_takes_its_buttons_and_shows_the_change(page, 
     expect(page.locator(f"#fu-{thank_you.pk}")).to_have_count(0)
 
 
-def test_without_javascript_a_page_served_again_still_posts_its_forms(browser, web, owner):
-    thank_you = next(fu for fu in record(owner).follow_ups if fu.kind == "thank_you")
+def test_without_javascript_a_reloaded_page_still_posts_its_forms(
+    browser, web, owner, record_recent
+):
+    thank_you = next(fu for fu in record_recent().follow_ups if fu.kind == "thank_you")
     context = browser.new_context(java_script_enabled=False)
     try:
         tab = context.new_page()
         tab.goto(web.sign_in_url)
-        tab.reload()  # served from the page cache
+        tab.reload()
         tab.locator(f"#fu-{thank_you.pk}").get_by_role("button", name="Skip").click()
         expect(tab.locator(".message")).to_contain_text("Skipped.")
         expect(tab.locator(f"#fu-{thank_you.pk}")).to_have_count(0)
@@ -145,8 +130,8 @@ def test_without_javascript_a_page_served_again_still_posts_its_forms(browser, w
     assert thank_you.status == "skipped"
 
 
-def test_snooze_a_follow_up_by_a_week(page, web, owner):
-    thank_you = next(fu for fu in record(owner).follow_ups if fu.kind == "thank_you")
+def test_snooze_a_follow_up_by_a_week(page, web, owner, record_recent):
+    thank_you = next(fu for fu in record_recent().follow_ups if fu.kind == "thank_you")
     page.goto(f"{web.base_url}/")
     row = page.locator(f"#fu-{thank_you.pk}")
     row.get_by_role("button", name="Snooze a week").click()
@@ -155,8 +140,8 @@ def test_snooze_a_follow_up_by_a_week(page, web, owner):
     assert thank_you.due > timezone.now() + timedelta(days=6)
 
 
-def test_set_the_application_rejected_and_see_the_rejection_reply(page, web, owner):
-    recorded = record(owner)
+def test_set_the_application_rejected_and_see_the_rejection_reply(page, web, owner, record_recent):
+    recorded = record_recent()
     page.goto(f"{web.base_url}/applications/{recorded.application.pk}/")
     expect(page.locator("#plan")).not_to_contain_text("Reply to rejection")
     page.get_by_label("What happened?").select_option("rejected")
@@ -180,9 +165,8 @@ def test_the_keyboard_reaches_the_skip_link_first_and_focus_is_visible(page, web
 PHONE_PAGES = ["/", "/interviews/new/", "/pipeline/", "/settings/"]
 
 
-def test_today_and_the_other_pages_fit_a_390_pixel_wide_phone(browser, web, owner):
-    recorded = record(
-        owner,
+def test_today_and_the_other_pages_fit_a_390_pixel_wide_phone(browser, web, owner, record_recent):
+    recorded = record_recent(
         interviewers=[
             "Wanjiku Kamau <wanjiku.kamau.with.a.very.long.address@savanna-mobile-holdings.example>",
             "Otieno Odhiambo <otieno@savanna.example>",
@@ -298,3 +282,38 @@ def test_the_template_editor_previews_as_you_type_and_saves(page, web, owner):
     expect(page.get_by_label("Subject")).to_have_value(
         "Thank you: {{ role_title }} at {{ company_name }}"
     )
+
+
+def test_show_more_adds_the_next_rows_with_and_without_javascript(
+    browser, page, web, owner, record_recent
+):
+    for n in range(3):
+        record_recent(
+            company=f"Company {n}",
+            interviewers=[f"Person{i} Example <p{i}.{n}@company.example>" for i in range(8)],
+        )
+    FollowUp.objects.filter(owner=owner, kind="thank_you").update(
+        due=timezone.now() - timedelta(days=2)
+    )
+    overdue = page.locator(".section-overdue")
+    page.goto(f"{web.base_url}/")
+    expect(overdue.locator("li.fu")).to_have_count(20)
+    overdue.get_by_role("link", name="Show 4 more").click()
+    expect(overdue.locator("li.fu")).to_have_count(24)
+    expect(overdue.locator("li.fu").nth(20)).to_be_focused()  # the keyboard is on the first new row
+    expect(overdue.get_by_role("link", name=re.compile("^Show"))).to_have_count(0)
+    expect(page).to_have_url(f"{web.base_url}/")  # added in place
+    # A row that came in this way takes its buttons like the others.
+    last = overdue.locator("li.fu").last
+    last.get_by_role("button", name="Done").click()
+    expect(last).to_contain_text("Marked done.")
+
+    plain = browser.new_context(java_script_enabled=False)
+    try:
+        tab = plain.new_page()
+        tab.goto(web.new_sign_in_url())
+        tab.locator(".section-overdue").get_by_role("link", name="Show 3 more").click()
+        expect(tab.get_by_role("heading", name=re.compile("^Overdue"), level=1)).to_be_visible()
+        expect(tab.locator("li.fu")).to_have_count(3)
+    finally:
+        plain.close()

@@ -1,4 +1,8 @@
-"""Fixtures for the web views: a signed-in local user, someone else's data, an interview."""
+"""Fixtures for the web views: signed-in clients, a recent interview, someone else's data.
+
+`owner` and the `record_interview` factory come from tests/conftest.py; `record_recent` is that
+factory for an interview that started three hours ago, so its thank-you is due today.
+"""
 
 from datetime import timedelta
 
@@ -6,22 +10,21 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from followup.core import services
-from followup.planner.calendar import zone
+from followup.lib.vocabulary import zone
 
 NAIROBI = "Africa/Nairobi"
 
+# What the web tests' interview says beyond the shared default (tests/conftest.py).
+RECENT_INTERVIEW = {
+    "notes": "Growing the SME data bundles in Kisumu.",
+    "promised": "we'll get back to you within two weeks",
+    "unasked": ["How is the commission structured?"],
+}
 
-@pytest.fixture
-def owner(db):
-    user = services.get_local_user()
-    profile = user.followup_profile
-    profile.full_name = "Amina Njeri"
-    profile.email = "amina@example.com"
-    profile.country = "KE"
-    profile.time_zone = NAIROBI
-    profile.save()
-    return user
+
+def three_hours_ago() -> str:
+    start = timezone.now() - timedelta(hours=3)
+    return start.astimezone(zone(NAIROBI)).strftime("%Y-%m-%d %H:%M")
 
 
 @pytest.fixture
@@ -38,27 +41,20 @@ def csrf_client(owner):
     return c
 
 
-def interview_input(**overrides):
-    start = (timezone.now() - timedelta(hours=3)).astimezone(zone(NAIROBI)).replace(tzinfo=None)
-    data = dict(
-        company="Savanna Mobile",
-        role="Sales Executive",
-        start=start.strftime("%Y-%m-%d %H:%M"),
-        tz=NAIROBI,
-        country="KE",
-        interviewers=["Wanjiku Kamau <wanjiku@savanna.example>"],
-        recruiter="Grace Achieng <grace@savanna.example>",
-        notes="Growing the SME data bundles in Kisumu.",
-        promised="we'll get back to you within two weeks",
-        unasked=["How is the commission structured?"],
-    )
-    data.update(overrides)
-    return services.InterviewInput(**data)
+@pytest.fixture
+def record_recent(record_interview):
+    """record_recent(**overrides): an interview that started three hours ago, recorded through
+    the real service (owner= for someone else)."""
+
+    def record(**overrides):
+        return record_interview(**{"start": three_hours_ago(), **RECENT_INTERVIEW, **overrides})
+
+    return record
 
 
 @pytest.fixture
-def recorded(owner):
-    return services.record_interview(owner, interview_input())
+def recorded(record_recent):
+    return record_recent()
 
 
 @pytest.fixture
@@ -67,23 +63,15 @@ def thank_you(recorded):
 
 
 @pytest.fixture
-def someone_elses(db, django_user_model):
+def someone_elses(record_recent, django_user_model):
     other = django_user_model.objects.create(username="other")
-    return services.record_interview(
-        other,
-        interview_input(
-            company="Other Co",
-            role="Analyst",
-            interviewers=["Pat Lee <pat@other.example>"],
-            recruiter="",
-        ),
+    return record_recent(
+        owner=other,
+        company="Other Co",
+        role="Analyst",
+        interviewers=["Pat Lee <pat@other.example>"],
+        recruiter="",
     )
-
-
-@pytest.fixture
-def make_input():
-    """interview_input(**overrides) -> services.InterviewInput"""
-    return interview_input
 
 
 @pytest.fixture

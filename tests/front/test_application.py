@@ -2,20 +2,16 @@
 
 import pytest
 
-from followup.core import services
 from followup.core.models import Application, FollowUp
 
 
 @pytest.fixture
-def assessed(owner, make_input):
-    return services.record_interview(
-        owner,
-        make_input(
-            confidence=4,
-            went_well="Clear examples.",
-            to_improve="Shorter answers.",
-            commitments=["Send my portfolio by Tuesday"],
-        ),
+def assessed(owner, record_recent):
+    return record_recent(
+        confidence=4,
+        went_well="Clear examples.",
+        to_improve="Shorter answers.",
+        commitments=["Send my portfolio by Tuesday"],
     )
 
 
@@ -92,8 +88,8 @@ def test_it_enforces_csrf(csrf_client, recorded):
     assert Application.objects.get(pk=recorded.application.pk).status == "interviewing"
 
 
-def test_it_escapes_notes(client, owner, make_input):
-    recorded = services.record_interview(owner, make_input(notes="<img src=x onerror=alert(1)>"))
+def test_it_escapes_notes(client, owner, record_recent):
+    recorded = record_recent(notes="<img src=x onerror=alert(1)>")
     html = client.get(f"/applications/{recorded.application.pk}/").content.decode()
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
 

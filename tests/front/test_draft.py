@@ -70,10 +70,8 @@ def test_it_keeps_what_was_typed_on_error(client, thank_you):
     assert "Kept body text" not in thank_you.body
 
 
-def test_approving_without_an_email_address_explains_why(client, owner, make_input):
-    recorded = services.record_interview(
-        owner, make_input(interviewers=["Wanjiku Kamau"], recruiter="")
-    )
+def test_approving_without_an_email_address_explains_why(client, owner, record_recent):
+    recorded = record_recent(interviewers=["Wanjiku Kamau"], recruiter="")
     fu = next(f for f in recorded.follow_ups if f.kind == "thank_you")
     response = client.post(
         f"/follow-ups/{fu.pk}/draft/", {"subject": "Hi", "body": "Body", "action": "approve"}
@@ -106,8 +104,8 @@ def test_the_eml_download_refuses_header_injection(client, thank_you):
     assert client.get(f"/follow-ups/{thank_you.pk}/draft.eml").status_code == 400
 
 
-def test_a_phone_follow_up_is_a_call_script_without_mail_buttons(client, owner, make_input):
-    recorded = services.record_interview(owner, make_input(role_type="sales", promised=""))
+def test_a_phone_follow_up_is_a_call_script_without_mail_buttons(client, owner, record_recent):
+    recorded = record_recent(role_type="sales", promised="")
     call = FollowUp.objects.filter(application=recorded.application, channel="phone").first()
     html = client.get(f"/follow-ups/{call.pk}/draft/").content.decode()
     assert "Call script" in html

@@ -5,11 +5,8 @@ from datetime import date
 
 import pytest
 
-from followup.core import services
 from followup.core.models import Application, Company, FollowUp, Interview
-from followup.planner.calendar import zone
-
-from .conftest import interview_input
+from followup.lib.vocabulary import zone
 
 
 def form_data(**overrides):
@@ -217,10 +214,9 @@ def test_another_interviewer_row_can_be_added(client):
     assert 'name="interviewers"' in row and 'list="contact-options"' in row
 
 
-def test_an_existing_company_is_reused(client, owner, make_input):
-    from followup.core import services
+def test_an_existing_company_is_reused(client, owner, record_recent):
 
-    services.record_interview(owner, make_input())
+    record_recent()
     client.post("/interviews/new/", form_data(company="savanna mobile", role="Another role"))
     assert Company.objects.filter(owner=owner).count() == 1
     assert FollowUp.objects.filter(owner=owner).exists()
@@ -251,9 +247,9 @@ def test_a_nul_in_an_autocomplete_query_is_ignored_not_a_500(client, recorded, u
     assert response.status_code == 200
 
 
-def test_a_nul_in_a_typed_field_is_reported_by_name(owner):
+def test_a_nul_in_a_typed_field_is_reported_by_name(record_recent):
     from followup.core.errors import InvalidInput
 
     with pytest.raises(InvalidInput) as error:
-        services.record_interview(owner, interview_input(company="Acme\x00"))
+        record_recent(company="Acme\x00")
     assert error.value.field == "company"

@@ -1,10 +1,10 @@
 """The Today page: overdue, due today and this week, with an empty state that says what to do."""
 
+import re
 from datetime import timedelta
 
 from django.utils import timezone
 
-from followup.core import services
 from followup.core.models import FollowUp
 
 
@@ -58,21 +58,18 @@ def test_it_shows_only_my_follow_ups(client, someone_elses):
     assert "Pat Lee" not in html
 
 
-def test_it_escapes_what_people_typed(client, owner, make_input):
-    services.record_interview(owner, make_input(company="<script>alert(1)</script> Ltd"))
+def test_it_escapes_what_people_typed(client, owner, record_recent):
+    record_recent(company="<script>alert(1)</script> Ltd")
     html = client.get("/").content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Ltd" in html
 
 
-def test_a_long_section_is_bounded_with_a_link_to_the_rest(client, owner, make_input):
+def test_a_long_section_is_bounded_with_a_link_to_the_rest(client, owner, record_recent):
     for n in range(6):
-        services.record_interview(
-            owner,
-            make_input(
-                company=f"Company {n}",
-                interviewers=[f"A{i} Person <a{i}.{n}@c.example>" for i in range(10)],
-            ),
+        record_recent(
+            company=f"Company {n}",
+            interviewers=[f"A{i} Person <a{i}.{n}@c.example>" for i in range(10)],
         )
     FollowUp.objects.filter(owner=owner, kind="thank_you").update(
         due=timezone.now() - timedelta(days=2)
@@ -98,3 +95,33 @@ def test_it_needs_sign_in(owner):
     response = Client().get("/")
     assert response.status_code == 302
     assert response["Location"] == "/login/?next=/"
+
+
+def test_show_more_brings_the_next_rows_of_a_section(client, owner, record_recent, hx):
+    for n in range(5):
+        record_recent(
+            company=f"Company {n}",
+            interviewers=[f"A{i} Person <a{i}.{n}@c.example>" for i in range(10)],
+        )
+    FollowUp.objects.filter(owner=owner, kind="thank_you").update(
+        due=timezone.now() - timedelta(days=2)
+    )
+    html = client.get("/").content.decode()
+    assert html.count('class="fu ') == 20
+    assert 'href="?more=overdue&amp;page=2"' in html and "Show 20 more" in html
+    # With htmx: the next rows and a link for the ones after them, to put in the list.
+    second = client.get("/?more=overdue&page=2", **hx)
+    fragment = second.content.decode()
+    assert "<html" not in fragment
+    assert fragment.count('class="fu ') == 20
+    assert 'hx-get="?more=overdue&amp;page=3"' in fragment and "Show 10 more" in fragment
+    assert "HX-Request" in second["Vary"]
+    last = client.get("/?more=overdue&page=3", **hx).content.decode()
+    assert last.count('class="fu ') == 10 and "more</a>" not in last
+    # Without JavaScript the same link is a page of its own, with a way back.
+    page = client.get("/?more=overdue&page=2").content.decode()
+    assert "<h1>Overdue" in page and page.count('class="fu ') == 20
+    assert 'href="/"' in page and "Show 10 more" in page
+    # Nothing was shown twice.
+    first_ids = set(re.findall(r'id="fu-(\d+)"', html))
+    assert first_ids.isdisjoint(re.findall(r'id="fu-(\d+)"', fragment))

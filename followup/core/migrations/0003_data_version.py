@@ -1,5 +1,7 @@
 """DataVersion and the triggers that keep it: one number per owner that changes with any of the
-owner's rows in core. See followup.core.models.DataVersion and followup.front.pagecache."""
+owner's rows in core. They kept a rendered-page cache fresh; the cache, the model and (in
+migration 0005) the triggers and the table are gone. Kept as history: 0005 reuses
+`create_triggers` when migrating back."""
 
 from django.db import migrations, models
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from followup.planner.calendar import UnknownZone, zone
+from followup.lib.vocabulary import describe_time, format_local, long_date, zone_or_utc
 
 register = template.Library()
 
@@ -40,10 +40,8 @@ CHANNEL_VERBS = {
 
 
 def _in_zone(dt: datetime, tz: str) -> datetime:
-    try:
-        return dt.astimezone(zone(tz or "UTC"))
-    except UnknownZone:
-        return dt.astimezone(zone("UTC"))
+    """In the zone a row is shown in; a zone that no longer exists shows in UTC."""
+    return dt.astimezone(zone_or_utc(tz))
 
 
 @lru_cache(maxsize=64)
@@ -54,7 +52,7 @@ def _url_pattern(name: str) -> tuple[str, str]:
 
 
 @register.filter
-def url_for(pk: int, name: str) -> str:
+def url_for(pk: int, name: str) -> SafeString:
     """`{{ fu.pk|url_for:"draft" }}`: reverse() once per URL name, then string joins
     (a list of rows would otherwise resolve every URL of every row)."""
     head, tail = _url_pattern(name)
@@ -64,9 +62,7 @@ def url_for(pk: int, name: str) -> str:
 @register.filter
 def local_due(fu: Any) -> SafeString:
     """'Mon 15 Dec, 10:00 EAT' in the zone the follow-up is shown in (the recipient's)."""
-    local = _in_zone(fu.due, fu.due_tz)
-    text = f"{local:%a} {local.day} {local:%b}, {local:%H:%M} {local.tzname() or ''}".rstrip()
-    return mark_safe(text)  # noqa: S308 - a formatted date
+    return mark_safe(describe_time(_in_zone(fu.due, fu.due_tz)))  # noqa: S308 - a formatted date
 
 
 @register.filter
@@ -75,12 +71,24 @@ def local_due_iso(fu: Any) -> SafeString:
 
 
 @register.filter
+def due_line(fu: Any) -> SafeString:
+    """A row's when: `<time>` in the follow-up's zone, then how far off it is ("3 days overdue").
+    One filter for the three, so the zone conversion is done once per row of a long list."""
+    now = timezone.now()
+    local = _in_zone(fu.due, fu.due_tz)
+    return mark_safe(  # noqa: S308 - a formatted date and fixed words
+        f'<time datetime="{local.isoformat()}">{describe_time(local)}</time>'
+        '<span class="dot" aria-hidden="true">·</span>'
+        f'<span class="rel">{_relative_due(fu, local, _in_zone(now, fu.due_tz))}</span>'
+    )
+
+
+@register.filter
 def in_zone(dt: datetime | None, tz: str) -> str:
+    """'Mon 15 Dec, 10:00' (the year added when it is not this one), without the zone's name."""
     if dt is None:
         return ""
-    local = _in_zone(dt, tz)
-    year = f" {local.year}" if local.year != timezone.now().year else ""
-    return f"{local:%a} {local.day} {local:%b}{year}, {local:%H:%M}"
+    return format_local(dt, tz, now=timezone.now(), with_zone=False)
 
 
 def _days_word(n: int) -> str:
@@ -89,18 +97,19 @@ def _days_word(n: int) -> str:
 
 @register.filter
 def relative_due(fu: Any) -> SafeString:
-    return mark_safe(_relative_due(fu))  # noqa: S308 - fixed words and numbers
-
-
-def _relative_due(fu: Any) -> str:
-    """'3 days overdue', 'today', 'tomorrow', 'in 4 days' — counted in the follow-up's zone."""
     local = _in_zone(fu.due, fu.due_tz)
-    today = _in_zone(timezone.now(), fu.due_tz).date()
-    delta = (local.date() - today).days
+    now = _in_zone(timezone.now(), fu.due_tz)
+    return mark_safe(_relative_due(fu, local, now))  # noqa: S308 - fixed words and numbers
+
+
+def _relative_due(fu: Any, local: datetime, now: datetime) -> str:
+    """'3 days overdue', 'today', 'tomorrow', 'in 4 days': `local` is the due time and `now`
+    the clock, both in the follow-up's zone, so days are counted there."""
+    delta = (local.date() - now.date()).days
     if delta < 0:
         return f"{_days_word(-delta)} overdue"
     if delta == 0:
-        return "today" if local >= _in_zone(timezone.now(), fu.due_tz) else "earlier today"
+        return "today" if local >= now else "earlier today"
     if delta == 1:
         return "tomorrow"
     if delta < 14:
@@ -114,7 +123,7 @@ def is_overdue(fu: Any) -> bool:
 
 
 @register.filter
-def kind_label(kind: str) -> str:
+def kind_label(kind: str) -> SafeString | str:
     label = KIND_LABELS.get(kind)
     if label is not None:
         return mark_safe(label)  # noqa: S308 - a fixed label
@@ -122,7 +131,7 @@ def kind_label(kind: str) -> str:
 
 
 @register.filter
-def channel_verb(channel: str) -> str:
+def channel_verb(channel: str) -> SafeString | str:
     label = CHANNEL_VERBS.get(channel)
     if label is not None:
         return mark_safe(label)  # noqa: S308 - a fixed label
@@ -131,7 +140,7 @@ def channel_verb(channel: str) -> str:
 
 @register.filter
 def day_label(d: date) -> str:
-    return f"{d:%A} {d.day} {d:%B}"
+    return long_date(d)
 
 
 @register.filter

@@ -57,11 +57,26 @@
   // A row's buttons go when htmx swaps the row for its new state: keep the keyboard there,
   // on the new row, and say what happened (its note).
   var pendingRow = null;
+  // "Show N more" puts the next rows where the link was: the keyboard goes to the first of them.
+  var lastBeforeMore = null;
   document.addEventListener("htmx:beforeRequest", function (event) {
-    var row = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest("li.fu") : null;
+    var elt = event.detail.elt && event.detail.elt.closest ? event.detail.elt : null;
+    var row = elt ? elt.closest("li.fu") : null;
     pendingRow = row ? row.id : null;
+    var more = elt ? elt.closest("li.show-more") : null;
+    lastBeforeMore = more ? more.previousElementSibling : null;
   });
   document.addEventListener("htmx:afterSettle", function () {
+    if (lastBeforeMore) {
+      var first = lastBeforeMore.nextElementSibling;
+      lastBeforeMore = null;
+      if (first) {
+        first.setAttribute("tabindex", "-1");
+        first.focus();
+        announce("More shown.");
+      }
+      return;
+    }
     if (!pendingRow) return;
     var row = document.getElementById(pendingRow);
     pendingRow = null;
