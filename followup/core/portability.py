@@ -110,6 +110,7 @@ TABLES: tuple[Table, ...] = (
             "due_tz",
             "status",
             "reason",
+            "commitment",
             "subject",
             "body",
             "edited",

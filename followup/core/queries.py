@@ -11,19 +11,28 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 
 from followup.core.models import FollowUp, Profile
+from followup.lib.vocabulary import UnknownZone, zone
+
+__all__ = [
+    "LOCAL_USERNAME",
+    "ROW_FIELDS",
+    "country_for_zone",
+    "due_rows",
+    "end_of_day",
+    "follow_up_row",
+    "get_local_user",
+    "get_profile",
+    "guess_local_zone",
+    "row_json",
+    "zone",  # re-exported: the CLI imports it from here
+]
 
 LOCAL_USERNAME = "local"
-
-
-@lru_cache(maxsize=256)
-def zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
 
 
 def get_local_user() -> AbstractBaseUser:
@@ -65,7 +74,7 @@ def guess_local_zone() -> str:
             try:
                 zone(name)
                 return name
-            except (ValueError, OSError):
+            except UnknownZone:
                 continue
     return "UTC"
 
