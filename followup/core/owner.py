@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
-Owner: TypeAlias = "AbstractBaseUser"
+Owner: TypeAlias = "User"  # settings.AUTH_USER_MODEL is Django's own
 
 __all__ = ["Owner"]

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 
 from followup.core.models import FollowUp, Profile
+from followup.core.owner import Owner
 from followup.lib.vocabulary import UnknownZone, zone
 
 __all__ = [
@@ -35,7 +35,7 @@ __all__ = [
 LOCAL_USERNAME = "local"
 
 
-def get_local_user() -> AbstractBaseUser:
+def get_local_user() -> Owner:
     """The single user of a local install, created on first use with sensible defaults."""
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(username=LOCAL_USERNAME)
@@ -46,9 +46,9 @@ def get_local_user() -> AbstractBaseUser:
     return user
 
 
-def get_profile(owner: AbstractBaseUser) -> Profile:
+def get_profile(owner: Owner) -> Profile:
     try:
-        return owner.followup_profile  # type: ignore[attr-defined,no-any-return]
+        return owner.followup_profile
     except Profile.DoesNotExist:
         tz = guess_local_zone()
         profile, _ = Profile.objects.get_or_create(
@@ -120,7 +120,7 @@ ROW_FIELDS = (
 )
 
 
-def due_rows(owner: AbstractBaseUser, until: datetime | None = None) -> list[dict[str, Any]]:
+def due_rows(owner: Owner, until: datetime | None = None) -> list[dict[str, Any]]:
     """Open follow-ups (planned or approved) due by `until` (all when None), earliest first."""
     qs = FollowUp.objects.filter(owner=owner, status__in=FollowUp.OPEN)
     if until is not None:

@@ -5,11 +5,13 @@ Rows planned before this migration get theirs here, the one time the old slot fo
 "deliverable:<interview>:<n>" is read: n counted the interview's commitments from 1.
 """
 
+from __future__ import annotations
+
 from django.db import migrations, models
 
 
-def _column() -> models.CharField:  # type: ignore[type-arg]
-    field = models.CharField(max_length=300, blank=True)
+def _column() -> models.CharField[str, str]:
+    field: models.CharField[str, str] = models.CharField(max_length=300, blank=True)
     field.set_attributes_from_name("commitment")
     return field
 

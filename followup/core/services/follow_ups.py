@@ -478,45 +478,81 @@ def _claimed(pk: int, lease_until: datetime) -> Q:
     return Q(pk=pk, status=S.SENDING, lease_until=lease_until)
 
 
-def mark_claimed_sent(
-    fu: FollowUp,
-    lease_until: datetime,
-    *,
-    at: datetime,
-    subject: str | None = None,
-    in_reply_to: str = "",
-    references: Sequence[str] = (),
-    note: str = "",
-) -> bool:
-    """sending → sent, with its timeline event, in one short transaction. `subject`,
-    `in_reply_to` and `references` record the thread the message went out in. False when the
-    lease had been taken over (another worker owns the row now)."""
-    values: dict[str, object] = {
-        "status": S.SENT,
-        "sent_at": at,
-        "lease_until": None,
-        "next_attempt_at": None,
-        "attempts": F("attempts") + 1,
-        "last_error": "",
-        "updated_at": at,
-    }
-    if in_reply_to:
-        values.update(in_reply_to=in_reply_to, references=" ".join(references))
-    if subject is not None:
-        values["subject"] = subject
-    to = fu.recipient.name if fu.recipient else "the recipient"
+@dataclass
+class SentMessage:
+    """A claimed row the mail server accepted: when, and the thread it went out in."""
+
+    follow_up: FollowUp
+    at: datetime
+    subject: str | None = None  # as sent ("Re: …" in a thread); None: the row's own
+    in_reply_to: str = ""
+    references: Sequence[str] = ()
+    note: str = ""  # the timeline's words, when not the usual "… sent to …"
+
+
+def mark_claimed_sent(sent: Sequence[SentMessage], lease_until: datetime) -> list[int]:
+    """sending → sent for rows still claimed under `lease_until`, with their timeline events, in
+    one short transaction. Returns the ids marked; a row whose lease had been taken over (another
+    worker owns it now) is left alone."""
+    if not sent:
+        return []
     with transaction.atomic():
-        updated = FollowUp.objects.filter(_claimed(fu.pk, lease_until)).update(**values)
-        if updated:
-            log_event(
-                fu.owner,
-                fu.application,
-                Event.Kind.FOLLOW_UP_SENT,
-                note or f"{fu.get_kind_display()} sent to {to}",
-                follow_up=fu,
-                at=at,
+        # Locked on PostgreSQL; SQLite's IMMEDIATE transaction already serialises writers.
+        ours = set(
+            FollowUp.objects.select_for_update()
+            .filter(
+                pk__in=[m.follow_up.pk for m in sent], status=S.SENDING, lease_until=lease_until
             )
-    return bool(updated)
+            .values_list("pk", flat=True)
+        )
+        rows = [m for m in sent if m.follow_up.pk in ours]
+        plain = [m.follow_up.pk for m in rows if not m.in_reply_to and m.subject is None]
+        if plain:
+            # One UPDATE for the batch: sent_at is when the last of them was accepted (each
+            # timeline event keeps its own time).
+            last = max(m.at for m in rows)
+            FollowUp.objects.filter(pk__in=plain).update(
+                status=S.SENT,
+                sent_at=last,
+                lease_until=None,
+                next_attempt_at=None,
+                attempts=F("attempts") + 1,
+                last_error="",
+                updated_at=last,
+            )
+        for m in rows:
+            if m.follow_up.pk in plain:
+                continue
+            values: dict[str, object] = {
+                "status": S.SENT,
+                "sent_at": m.at,
+                "lease_until": None,
+                "next_attempt_at": None,
+                "attempts": F("attempts") + 1,
+                "last_error": "",
+                "updated_at": m.at,
+            }
+            if m.subject is not None:
+                values["subject"] = m.subject
+            if m.in_reply_to:
+                values.update(in_reply_to=m.in_reply_to, references=" ".join(m.references))
+            FollowUp.objects.filter(pk=m.follow_up.pk).update(**values)
+        events = []
+        for m in rows:
+            fu = m.follow_up
+            to = fu.recipient.name if fu.recipient else "the recipient"
+            events.append(
+                Event(
+                    owner_id=fu.owner_id,
+                    application_id=fu.application_id,
+                    follow_up=fu,
+                    kind=Event.Kind.FOLLOW_UP_SENT,
+                    message=m.note or f"{fu.get_kind_display()} sent to {to}",
+                    at=m.at,
+                )
+            )
+        Event.objects.bulk_create(events)
+    return [m.follow_up.pk for m in rows]
 
 
 def retry_claimed(

@@ -165,7 +165,7 @@ def validate_interview_input(owner: Owner, data: InterviewInput) -> CleanIntervi
         raise InvalidInput("format", f"unknown format {data.format!r} (phone, video or onsite)")
     start = parse_local_datetime(data.start, tz, "start")
     if data.end not in (None, ""):
-        end = parse_local_datetime(data.end, tz, "end")  # type: ignore[arg-type]
+        end = parse_local_datetime(data.end, tz, "end")
     elif data.duration_minutes is not None:
         if data.duration_minutes <= 0 or data.duration_minutes > 24 * 60:
             raise InvalidInput("duration", "must be between 1 and 1440 minutes")
