@@ -3,9 +3,9 @@
 import pytest
 from django.utils import timezone
 
+from followup.core import services
 from followup.core.errors import InvalidInput
 from followup.core.models import Contact, FollowUp
-from followup.core import services
 from followup.mail import poller, replies, sender
 
 from .conftest import SMTP_USER, add_account, approve_now, make_application

@@ -3,9 +3,9 @@ refused before anything is sent."""
 
 import pytest
 
+from followup.core import services
 from followup.core.errors import InvalidInput
 from followup.core.models import Contact, FollowUp
-from followup.core import services
 from followup.mail import accounts, compose, sender
 
 from .conftest import add_account, approve_now, make_application

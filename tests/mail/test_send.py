@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from followup.core.models import Event, FollowUp
 from followup.core import services
+from followup.core.models import Event, FollowUp
 from followup.mail import sender
 
 from .conftest import SMTP_USER, add_account, approve_now, make_application

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from followup.core.models import Event, FollowUp
 from followup.core import services
+from followup.core.models import Event, FollowUp
 from followup.lib.faults import KILLED_BY_FAULT
 from followup.mail.sender import NO_IMAP_ATTENTION
 
