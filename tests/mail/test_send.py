@@ -95,9 +95,9 @@ def test_a_scheduled_follow_up_goes_out_inside_the_recipients_working_hours(owne
     ) == datetime(2026, 12, 8, 8, 0, tzinfo=nairobi)
     # Jamhuri Day (Sat 12 Dec 2026) weekend, then Monday 14th.
     fu.due = datetime(2026, 12, 11, 19, 0, tzinfo=nairobi)
-    assert services.send_time(owner, fu, now=datetime(2026, 12, 1, 9, 0, tzinfo=nairobi)) == datetime(
-        2026, 12, 14, 8, 0, tzinfo=nairobi
-    )
+    assert services.send_time(
+        owner, fu, now=datetime(2026, 12, 1, 9, 0, tzinfo=nairobi)
+    ) == datetime(2026, 12, 14, 8, 0, tzinfo=nairobi)
 
 
 def test_approve_without_send_now_sets_the_send_time(owner):

@@ -16,6 +16,7 @@ from .conftest import add_account, approve_now, make_application, run_worker
 
 pytestmark = [pytest.mark.mail, pytest.mark.django_db(transaction=True)]
 
+
 def lease_runs_out(fu):
     FollowUp.objects.filter(pk=fu.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
 
