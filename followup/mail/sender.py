@@ -4,7 +4,8 @@
   PostgreSQL takes the rows with SELECT ... FOR UPDATE SKIP LOCKED, SQLite's IMMEDIATE
   transactions serialise claims. No transaction is held across SMTP or IMAP.
 - One SMTP connection per owner per batch.
-- Order per row: SMTP -> copy to the Sent folder (when the server keeps none) -> mark sent. The
+- Order per row: SMTP -> copy to the Sent folder (when the server keeps none) -> mark sent (up
+  to MARK_SENT_EVERY accepted rows at a time, and always before the connection closes). The
   Sent copy is what lease recovery looks for: a row left in "sending" after its lease is looked up
   in the Sent folder by Message-ID before anything is resent; without IMAP it is not resent, it
   needs the user's attention.
