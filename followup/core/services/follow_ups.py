@@ -365,12 +365,12 @@ def record_reply(
     fu = get_follow_up(owner, follow_up_id)
     at = at or timezone.now()
     with transaction.atomic():
+        rows = FollowUp.objects.filter(owner=owner, pk=fu.pk)
+        rows.update(replied_at=at, updated_at=timezone.now())
         fu.replied_at = at
-        fields = ["replied_at", "updated_at"]
-        if fu.status in FollowUp.OPEN:
+        # An open one is done; one the sender holds or has sent keeps its status.
+        if rows.filter(status__in=FollowUp.OPEN).update(status=S.DONE):
             fu.status = S.DONE
-            fields.append("status")
-        fu.save(update_fields=fields)
         who = fu.recipient.name if fu.recipient else "They"
         log_event(
             owner,
