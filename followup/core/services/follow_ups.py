@@ -8,13 +8,14 @@ lease): sent, retry later, failed, needs attention, released, resent.
 Rows change with conditional UPDATEs (`.filter(pk=…, status=…).update(…)`): the web, the CLI and
 the worker may act on the same row at once, and only the first change counts.
 
-    planned ──approve──▶ approved ──claim (sender)──▶ sending ──▶ sent
-       ▲                  │  │                          │
-       └────unapprove─────┘  └──reply: check-ins──▶ cancelled
-                                                        ├──retry──▶ approved (next_attempt_at)
-    failed ("needs attention") ◀──failed / bounce / lease lost without IMAP
-       ├──approve again──▶ approved (same Message-ID)
-       └──confirm sent──▶ sent
+    planned   → approved         approve (email: send_after inside working hours)
+    approved  → planned          unapprove
+    planned/approved → sent, done, skipped, cancelled    by hand; a reply makes it done
+    approved check-ins → cancelled                       a reply on the application
+    approved  → sending          the sender's claim (followup.mail.sender)
+    sending   → sent | approved (retry, released, resent) | failed
+    failed ("needs attention") → approved (again, same Message-ID) | sent (confirmed)
+    any sent email → failed      a bounce
 """
 
 from __future__ import annotations
