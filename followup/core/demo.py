@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from followup.core import services
 from followup.core.errors import InvalidInput
 from followup.core.models import Application, Contact, FollowUp
+from followup.core.owner import Owner
 from followup.planner import BusinessCalendar
 from followup.planner.calendar import zone
 
@@ -38,7 +38,7 @@ def _at(day: date, hour: int, tz: str = NAIROBI) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=zone(tz))
 
 
-def create_demo(owner: AbstractBaseUser, today: date | None = None) -> str:
+def create_demo(owner: Owner, today: date | None = None) -> str:
     if Application.objects.filter(owner=owner).exists():
         raise InvalidInput(
             "home",

@@ -229,6 +229,9 @@ class FollowUp(Owned):
     due_tz = models.CharField(max_length=64, default="UTC")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
     reason = models.TextField()
+    # A deliverable: the promise it is about, as the person wrote it (from the plan, so drafts
+    # need not work it out from the slot).
+    commitment = models.CharField(max_length=300, blank=True)
     subject = models.CharField(max_length=300, blank=True)
     body = models.TextField(blank=True)
     edited = models.BooleanField(default=False)

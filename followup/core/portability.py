@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
@@ -29,6 +28,7 @@ from followup.core.models import (
     MessageTemplate,
     Profile,
 )
+from followup.core.owner import Owner
 from followup.core.services import get_profile
 from followup.drafting import CALL_SCRIPT, TemplateSource, validate_template
 from followup.lib.addresses import has_line_break
@@ -117,6 +117,7 @@ TABLES: tuple[Table, ...] = (
             "due_tz",
             "status",
             "reason",
+            "commitment",
             "subject",
             "body",
             "edited",
@@ -156,7 +157,7 @@ def _dump_value(value: Any) -> Any:
     return value
 
 
-def export_data(owner: AbstractBaseUser) -> dict[str, Any]:
+def export_data(owner: Owner) -> dict[str, Any]:
     profile = get_profile(owner)
     data: dict[str, Any] = {
         "format": FORMAT,
@@ -186,7 +187,7 @@ def export_data(owner: AbstractBaseUser) -> dict[str, Any]:
     return data
 
 
-def export_text(owner: AbstractBaseUser, fmt: str) -> str:
+def export_text(owner: Owner, fmt: str) -> str:
     data = export_data(owner)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
@@ -309,9 +310,16 @@ def _int(cell: str, line: int, name: str) -> int:
         raise InvalidInput("file", f"line {line}: {name} {cell!r} is not a number") from None
 
 
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """A concrete column of `model` (the tables list only those)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
+
+
 def _csv_value(model: type[models.Model], name: str, cell: str | None, line: int) -> Any:
     cell = cell or ""
-    field = model._meta.get_field(name)
+    field = _field(model, name)
     kind = field.get_internal_type()
     if kind == "BooleanField":
         return cell.lower() == "true"
@@ -328,7 +336,7 @@ def _csv_value(model: type[models.Model], name: str, cell: str | None, line: int
 
 
 def _to_python(model: type[models.Model], name: str, value: Any, record: str) -> Any:
-    field = model._meta.get_field(name)
+    field = _field(model, name)
     try:
         value = field.to_python(value)
     except Exception as exc:  # django.core.exceptions.ValidationError and friends
@@ -401,7 +409,7 @@ def _validate(obj: models.Model, record: str, label: str, skip: Iterable[str] = 
             raise InvalidInput("file", f"{where}: {problems[0]}")
 
 
-def import_data(owner: AbstractBaseUser, data: dict[str, Any]) -> dict[str, int]:
+def import_data(owner: Owner, data: dict[str, Any]) -> dict[str, int]:
     counts: dict[str, int] = {}
     with transaction.atomic():
         if isinstance(data.get("profile"), dict):
@@ -443,6 +451,7 @@ def import_data(owner: AbstractBaseUser, data: dict[str, Any]) -> dict[str, int]
                         )
                     values[f"{name}_id"] = mapping[target][ref]
                 _validate(table.model(owner=owner, **values), table.record, str(row["id"]))
+                obj: models.Model
                 if table.model is MessageTemplate:
                     obj, _ = MessageTemplate.objects.update_or_create(
                         owner=owner, kind=values["kind"], defaults=values
@@ -467,5 +476,5 @@ def _plural(record: str) -> str:
     return {"company": "companies"}.get(record, record.replace("_", "-") + "s")
 
 
-def import_text(owner: AbstractBaseUser, text: str) -> dict[str, int]:
+def import_text(owner: Owner, text: str) -> dict[str, int]:
     return import_data(owner, _read(text))

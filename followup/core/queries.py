@@ -11,22 +11,31 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 
 from followup.core.models import FollowUp, Profile
+from followup.core.owner import Owner
+from followup.lib.vocabulary import UnknownZone, zone
+
+__all__ = [
+    "LOCAL_USERNAME",
+    "ROW_FIELDS",
+    "country_for_zone",
+    "due_rows",
+    "end_of_day",
+    "follow_up_row",
+    "get_local_user",
+    "get_profile",
+    "guess_local_zone",
+    "row_json",
+    "zone",  # re-exported: the CLI imports it from here
+]
 
 LOCAL_USERNAME = "local"
 
 
-@lru_cache(maxsize=256)
-def zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
-def get_local_user() -> AbstractBaseUser:
+def get_local_user() -> Owner:
     """The single user of a local install, created on first use with sensible defaults."""
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(username=LOCAL_USERNAME)
@@ -37,9 +46,9 @@ def get_local_user() -> AbstractBaseUser:
     return user
 
 
-def get_profile(owner: AbstractBaseUser) -> Profile:
+def get_profile(owner: Owner) -> Profile:
     try:
-        return owner.followup_profile  # type: ignore[attr-defined,no-any-return]
+        return owner.followup_profile
     except Profile.DoesNotExist:
         tz = guess_local_zone()
         profile, _ = Profile.objects.get_or_create(
@@ -65,7 +74,7 @@ def guess_local_zone() -> str:
             try:
                 zone(name)
                 return name
-            except (ValueError, OSError):
+            except UnknownZone:
                 continue
     return "UTC"
 
@@ -111,7 +120,7 @@ ROW_FIELDS = (
 )
 
 
-def due_rows(owner: AbstractBaseUser, until: datetime | None = None) -> list[dict[str, Any]]:
+def due_rows(owner: Owner, until: datetime | None = None) -> list[dict[str, Any]]:
     """Open follow-ups (planned or approved) due by `until` (all when None), earliest first."""
     qs = FollowUp.objects.filter(owner=owner, status__in=FollowUp.OPEN)
     if until is not None:

@@ -36,7 +36,7 @@ from followup.front import auth, forms, queries
 from followup.front import profile as profile_service
 from followup.lib.addresses import has_line_break
 from followup.lib.vocabulary import zone_or_utc
-from followup.mail import accounts, outbox
+from followup.mail import accounts
 from followup.notify import services as notify
 from followup.planner import types as p
 
@@ -210,9 +210,9 @@ ACTIONS = {
     "done": (services.mark_done, "Marked done."),
     "skip": (services.skip, "Skipped."),
     "replied": (services.record_reply, "Reply recorded: the check-ins stop."),
-    # The mail outbox's approve also fixes when it goes out: at the due time, inside the
-    # recipient's working hours.
-    "approve": (outbox.approve, "Approved."),
+    # Approving also fixes when it goes out: at the due time, inside the recipient's working
+    # hours.
+    "approve": (services.approve, "Approved."),
 }
 SNOOZES = {"snooze-1": 1, "snooze-3": 3, "snooze-7": 7}
 
@@ -553,7 +553,7 @@ def draft(request: HttpRequest, follow_up_id: int) -> HttpResponse:
             try:
                 fu = services.edit_draft(request.user, fu.pk, subject, body)
                 if action in ("approve", "send-now"):
-                    fu = outbox.approve(request.user, fu.pk, send_now=action == "send-now")
+                    fu = services.approve(request.user, fu.pk, send_now=action == "send-now")
                     messages.success(
                         request,
                         "Approved. It goes out within a minute."

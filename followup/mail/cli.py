@@ -375,9 +375,9 @@ def mail_confirm_sent(follow_up_id: str = typer.Argument(..., help="Follow-up id
     """You found a follow-up that needs attention in your Sent folder: mark it sent."""
     cli = _cli()
     with cli.owner_scope() as owner:
-        from followup.mail import outbox
+        from followup.core import services
 
-        fu = outbox.confirm_sent(owner, follow_up_id)
+        fu = services.confirm_sent(owner, follow_up_id)
         typer.echo(f"Follow-up {fu.pk} ({fu.kind}) marked sent.")
 
 
@@ -393,10 +393,11 @@ def approve(
     """Approve a follow-up for sending (by the worker): now, or when due inside the recipient's working hours."""
     cli = _cli()
     with cli.owner_scope() as owner:
+        from followup.core import services
         from followup.mail import accounts, outbox
         from followup.planner.calendar import zone
 
-        fu = outbox.approve(owner, follow_up_id, send_now=send_now)
+        fu = services.approve(owner, follow_up_id, send_now=send_now)
         if as_json:
             cli.print_json(outbox.outbox_json(fu))
             return

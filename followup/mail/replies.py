@@ -674,10 +674,10 @@ def _handle_reply(
     matched_by: str,
 ) -> Outcome:
     subject = str(msg.get("Subject", "") or "")[:500]
+    # Stops the ladder at once, approved check-ins not yet being sent included.
     services.record_reply(
         owner, fu.pk, at=received, summary=f"email “{subject}”" if subject else "email"
     )
-    _cancel_approved_check_ins(owner, fu.application, received)
     subject_text = "" if re.match(r"^\s*(re|aw|sv)\s*:", subject, re.I) else subject
     result = classify(f"{subject_text}\n{text}")
     contact = (
@@ -710,30 +710,6 @@ def _handle_reply(
     )
 
 
-def _cancel_approved_check_ins(
-    owner: AbstractBaseUser, application: Application, at: datetime
-) -> None:
-    """Re-planning never touches what the user approved, but a reply must stop the ladder at
-    once: approved check-ins not yet being sent are cancelled."""
-    rows = list(
-        FollowUp.objects.filter(
-            owner=owner, application=application, status=S.APPROVED, kind__in=p.CHECK_IN_KINDS
-        )
-    )
-    for row in rows:
-        if FollowUp.objects.filter(pk=row.pk, status=S.APPROVED).update(
-            status=S.CANCELLED, updated_at=timezone.now()
-        ):
-            services.log_event(
-                owner,
-                application,
-                Event.Kind.FOLLOW_UP_CANCELLED,
-                f"{row.get_kind_display()} cancelled: they replied",
-                follow_up=row,
-                at=at,
-            )
-
-
 def _handle_auto_reply(
     owner: AbstractBaseUser, fu: FollowUp, auto: AutoReply, matched_by: str, now: datetime
 ) -> Outcome:
@@ -747,7 +723,7 @@ def _handle_auto_reply(
         )
     moved = ""
     if auto.return_date is not None:
-        moved = move_check_ins_after(owner, fu.application, auto.return_date, fu.recipient)
+        moved = services.move_check_ins_after(owner, fu.application, auto.return_date)
     return Outcome(
         OUT_OF_OFFICE,
         follow_up_id=fu.pk,
@@ -757,60 +733,6 @@ def _handle_auto_reply(
         matched_phrase=auto.return_phrase,
         detail=moved or auto.reason,
     )
-
-
-def move_check_ins_after(
-    owner: AbstractBaseUser, application: Application, back: date, recipient: Contact | None = None
-) -> str:
-    """Open check-ins due on or before `back` move to the first business day after it (same local
-    time), keeping their spacing. They count as edited so re-planning keeps the new date."""
-    from followup.mail.outbox import send_time
-
-    rows = list(
-        FollowUp.objects.filter(
-            owner=owner,
-            application=application,
-            status__in=FollowUp.OPEN,
-            kind__in=p.CHECK_IN_KINDS,
-        )
-        .select_related("application__company")
-        .order_by("due", "id")
-    )
-    if not rows:
-        return ""
-    first = rows[0]
-    tz = zone(first.due_tz)
-    if first.due.astimezone(tz).date() > back:
-        return ""
-    calendar = BusinessCalendar(services.effective_country(owner, application.company))
-    new_first_day = calendar.next_business_day(back)
-    shift = new_first_day - first.due.astimezone(tz).date()
-    notes = []
-    previous_day: date | None = None
-    for fu in rows:
-        local = fu.due.astimezone(zone(fu.due_tz))
-        if fu is not first and previous_day is not None and local.date() > previous_day:
-            break  # already after the moved ones
-        day = calendar.business_day_on_or_after(local.date() + shift)
-        if previous_day is not None and day <= previous_day:
-            day = calendar.next_business_day(previous_day)
-        new_due = datetime.combine(day, local.time(), tzinfo=zone(fu.due_tz))
-        values: dict[str, object] = {"due": new_due, "edited": True, "updated_at": timezone.now()}
-        if fu.status == S.APPROVED:
-            fu.due = new_due
-            values["send_after"] = send_time(owner, fu)
-        FollowUp.objects.filter(pk=fu.pk, status__in=FollowUp.OPEN).update(**values)
-        previous_day = day
-        note = f"{fu.get_kind_display()} moved to {new_due:%a %d %b %H:%M}"
-        notes.append(note)
-        services.log_event(
-            owner,
-            application,
-            Event.Kind.FOLLOW_UP_SNOOZED,
-            f"Out of office until {back:%a %d %b}: {note}",
-            follow_up=fu,
-        )
-    return "; ".join(notes)
 
 
 def _handle_bounce(
@@ -828,38 +750,20 @@ def _handle_bounce(
             )
             if fu:
                 break
-    addresses = set(bounce.recipients)
-    if fu is not None and fu.recipient is not None and fu.recipient.email and not addresses:
-        addresses.add(fu.recipient.email.lower())
-    flagged = 0
-    if addresses:
-        query = Q()
-        for address in addresses:
-            query |= Q(email__iexact=address)
-        flagged = (
-            Contact.objects.filter(owner=owner)
-            .filter(query)
-            .filter(bounced_at__isnull=True)
-            .update(bounced_at=now)
-        )
-    if fu is None:
-        return Outcome(
-            BOUNCE,
-            detail=f"bounce for {', '.join(sorted(addresses)) or 'an unknown address'}; {flagged} contact(s) flagged",
-        )
-    reason = f"bounced: {bounce.diagnostic}" if bounce.diagnostic else "bounced"
-    FollowUp.objects.filter(owner=owner, pk=fu.pk).update(
-        status=S.FAILED, bounced_at=now, last_error=reason, lease_until=None, updated_at=now
-    )
-    who = ", ".join(sorted(addresses)) or "the address"
-    services.log_event(
+    recorded = services.record_bounce(
         owner,
-        fu.application,
-        EVENT_BOUNCED,
-        f"{fu.get_kind_display()} bounced ({who}): {bounce.diagnostic or 'undeliverable'}",
-        follow_up=fu,
+        fu.pk if fu is not None else None,
+        addresses=bounce.recipients,
+        diagnostic=bounce.diagnostic,
         at=now,
     )
+    if fu is None:
+        addresses = {a.lower() for a in bounce.recipients if a}
+        return Outcome(
+            BOUNCE,
+            detail=f"bounce for {', '.join(sorted(addresses)) or 'an unknown address'}; {recorded.flagged_contacts} contact(s) flagged",
+        )
+    reason = recorded.reason
     return Outcome(BOUNCE, follow_up_id=fu.pk, application_id=fu.application_id, detail=reason)
 
 

@@ -4,21 +4,23 @@
   PostgreSQL takes the rows with SELECT ... FOR UPDATE SKIP LOCKED, SQLite's IMMEDIATE
   transactions serialise claims. No transaction is held across SMTP or IMAP.
 - One SMTP connection per owner per batch.
-- Order per row: SMTP -> copy to the Sent folder (when the server keeps none) -> mark sent. The
+- Order per row: SMTP -> copy to the Sent folder (when the server keeps none) -> mark sent (up
+  to MARK_SENT_EVERY accepted rows at a time, and always before the connection closes). The
   Sent copy is what lease recovery looks for: a row left in "sending" after its lease is looked up
   in the Sent folder by Message-ID before anything is resent; without IMAP it is not resent, it
   needs the user's attention.
 - Retryable errors put the row back to approved with exponential backoff; nothing is lost.
 - A stop request is honoured between rows: rows claimed but not started go back to approved.
+- Every change of a row's state is one of followup.core.services.follow_ups' transitions; this
+  module decides which, and when.
 
-FOLLOWUP_TEST_CRASH_AFTER=claim|smtp makes the process exit on the spot at that point (tests kill
-the worker there, as SIGKILL would).
+Fault points (followup.lib.faults, for the crash tests): "sender.after_claim",
+"sender.after_smtp".
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,12 +28,14 @@ from datetime import datetime, timedelta
 from itertools import groupby
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from followup.core import services
-from followup.core.models import Event, FollowUp
+from followup.core.models import FollowUp
+from followup.core.services import follow_ups
 from followup.env import env_int
+from followup.lib.backoff import SEND_RETRY, retry_delay
+from followup.lib.faults import fault_point
 from followup.mail import compose
 from followup.mail.accounts import imap_config, smtp_config
 from followup.mail.crypto import SecretError
@@ -43,13 +47,14 @@ from followup.planner import types as p
 log = logging.getLogger("followup.mail.sender")
 
 S = FollowUp.Status
-CRASH_ENV = "FOLLOWUP_TEST_CRASH_AFTER"
 LEASE_ENV = "FOLLOWUP_SEND_LEASE_SECONDS"
 BATCH_SIZE = 100
 MAX_ATTEMPTS = 8
-MAX_BACKOFF = timedelta(hours=6)
-# Timeline kinds for what the core's Event.Kind has no name for yet (stored as plain strings).
-EVENT_FAILED = "follow_up_failed"
+# Rows the server accepted are marked sent together, this many at a time (and at the end of each
+# SMTP connection): one transaction per message cost as much as the SMTP exchange itself, and
+# benchmarks/bench_mail.py's sending figure needs >= 0.25 of raw smtplib. A crash before the mark
+# leaves at most this many rows "sending": lease recovery finds them in the Sent folder.
+MARK_SENT_EVERY = 20
 
 NO_IMAP_ATTENTION = (
     "Sending was interrupted after it started, and without an IMAP account followup cannot check "
@@ -67,17 +72,9 @@ def batch_size_setting() -> int:
     return max(1, env_int("FOLLOWUP_SEND_BATCH_SIZE", BATCH_SIZE))
 
 
-def crash_point(name: str) -> None:
-    """Test hook: exit at once (no cleanup, as SIGKILL) when FOLLOWUP_TEST_CRASH_AFTER names
-    this point."""
-    if os.environ.get(CRASH_ENV) == name:
-        os._exit(70)
-
-
 def backoff(attempts: int) -> timedelta:
-    """1 min, 2, 4, 8, ... capped at 6 hours."""
-    seconds = 60 * (2 ** max(attempts - 1, 0))
-    return min(timedelta(seconds=seconds), MAX_BACKOFF)
+    """The wait after the `attempts`-th failed send: 1 min, 2, 4, 8, … at most 6 hours."""
+    return retry_delay(attempts, SEND_RETRY)
 
 
 @dataclass
@@ -119,22 +116,20 @@ class Claim:
 def schedule_unscheduled(now: datetime | None = None) -> int:
     """Approved email rows without a send time (approved by a caller that did not schedule) get
     their due time inside the recipient's working hours."""
-    from followup.mail.outbox import send_time
-
     now = now or timezone.now()
     changed = 0
     rows = FollowUp.objects.filter(
         status=S.APPROVED, channel=p.EMAIL, send_after__isnull=True
     ).select_related("owner", "application__company")
     for fu in rows[:1000]:
-        when = send_time(fu.owner, fu, now)
+        when = follow_ups.send_time(fu.owner, fu, now)
         changed += FollowUp.objects.filter(
             pk=fu.pk, status=S.APPROVED, send_after__isnull=True
         ).update(send_after=when)
     return changed
 
 
-def sendable(now: datetime):  # -> QuerySet[FollowUp]
+def sendable(now: datetime) -> QuerySet[FollowUp]:
     return FollowUp.objects.filter(
         status=S.APPROVED,
         channel=p.EMAIL,
@@ -158,6 +153,7 @@ def claim_batch(
         ids = list(qs.values_list("id", flat=True)[:limit])
         if not ids:
             return Claim([], lease_until, now)
+        # The claim itself: approved -> sending, conditional on the status still being approved.
         FollowUp.objects.filter(pk__in=ids, status=S.APPROVED).update(
             status=S.SENDING, lease_until=lease_until, updated_at=now
         )
@@ -170,10 +166,6 @@ def claim_batch(
     return Claim(ids, lease_until, now)
 
 
-def _ours(pk: int, lease_until: datetime):  # -> QuerySet[FollowUp]
-    return FollowUp.objects.filter(pk=pk, status=S.SENDING, lease_until=lease_until)
-
-
 def release(
     ids: Sequence[int],
     lease_until: datetime,
@@ -182,20 +174,9 @@ def release(
     next_attempt_at: datetime | None = None,
 ) -> int:
     """Rows claimed but not attempted go back to approved (a stop request, an account error)."""
-    if not ids:
-        return 0
-    values: dict[str, object] = {
-        "status": S.APPROVED,
-        "lease_until": None,
-        "updated_at": timezone.now(),
-    }
-    if error:
-        values["last_error"] = error
-    if next_attempt_at is not None:
-        values["next_attempt_at"] = next_attempt_at
-    return FollowUp.objects.filter(
-        pk__in=list(ids), status=S.SENDING, lease_until=lease_until
-    ).update(**values)
+    return follow_ups.release_claimed(
+        ids, lease_until, error=error, next_attempt_at=next_attempt_at
+    )
 
 
 def _retry_or_fail(
@@ -212,93 +193,24 @@ def _retry_or_fail(
     account_level = isinstance(error, DeliveryError) and error.account_level
     attempts = fu.attempts + 1
     if retry and (attempts < MAX_ATTEMPTS or account_level):
-        _ours(fu.pk, lease_until).update(
-            status=S.APPROVED,
-            lease_until=None,
-            attempts=attempts,
-            next_attempt_at=now + backoff(attempts),
-            last_error=message,
-            updated_at=now,
-        )
+        follow_ups.retry_claimed(fu, lease_until, attempts=attempts, error=message, at=now)
         report.retried += 1
         return
     if retry:
         message = f"gave up after {attempts} attempts: {message}"
-    with transaction.atomic():
-        updated = _ours(fu.pk, lease_until).update(
-            status=S.FAILED,
-            lease_until=None,
-            attempts=attempts,
-            next_attempt_at=None,
-            last_error=message,
-            updated_at=now,
-        )
-        if updated:
-            services.log_event(
-                fu.owner,
-                fu.application,
-                EVENT_FAILED,
-                f"{fu.get_kind_display()} not sent: {message}",
-                follow_up=fu,
-                at=now,
-            )
+    follow_ups.fail_claimed(fu, lease_until, attempts=attempts, error=message, at=now)
     report.failed += 1
     report.errors.append(f"follow-up {fu.pk}: {message}")
 
 
-def _mark_sent(
-    fu: FollowUp,
-    lease_until: datetime,
-    message_subject: str,
-    thread: compose.Thread | None,
-    now: datetime,
-    note: str = "",
-) -> bool:
-    """sending -> sent, only while our lease holds, with its timeline event, in one short
-    transaction. Plain SQL: this runs once per message and the ORM's query building cost as
-    much as the SMTP exchange (see benchmarks/bench_mail.py)."""
-    qn = connection.ops.quote_name
-    dt = connection.ops.adapt_datetimefield_value
-    table = qn(FollowUp._meta.db_table)
-    sets = [f"{qn('status')} = %s", f"{qn('sent_at')} = %s", f"{qn('lease_until')} = NULL",
-            f"{qn('next_attempt_at')} = NULL", f"{qn('attempts')} = {qn('attempts')} + 1",
-            f"{qn('last_error')} = ''", f"{qn('updated_at')} = %s"]  # fmt: skip
-    params: list[object] = [S.SENT, dt(now), dt(now)]
-    if thread is not None:
-        sets += [f"{qn('in_reply_to')} = %s", f"{qn('references')} = %s", f"{qn('subject')} = %s"]
-        params += [thread.in_reply_to, " ".join(thread.references), message_subject]
-    where = f"{qn('id')} = %s AND {qn('status')} = %s AND {qn('lease_until')} = %s"
-    params += [fu.pk, S.SENDING, dt(lease_until)]
-    to = fu.recipient.name if fu.recipient else "the recipient"
-    message = note or f"{fu.get_kind_display()} sent to {to}"
-    data = Event._meta.get_field("data").get_db_prep_value({}, connection)
-    # Identifiers come from the models through quote_name; every value is a parameter.
-    columns = ", ".join(
-        qn(c)
-        for c in ("owner_id", "application_id", "follow_up_id", "at", "kind", "message", "data")
-    )
-    event_sql = (
-        f"INSERT INTO {qn(Event._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)"  # noqa: S608
-    )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET {', '.join(sets)} WHERE {where}", params)  # noqa: S608
-        updated = cursor.rowcount
-        if updated:
-            cursor.execute(
-                event_sql,
-                [
-                    fu.owner_id,
-                    fu.application_id,
-                    fu.pk,
-                    dt(now),
-                    Event.Kind.FOLLOW_UP_SENT,
-                    message,
-                    data,
-                ],
-            )
-    if not updated:
-        log.warning("follow-up %s was sent but its lease had been taken over", fu.pk)
-    return bool(updated)
+def _mark_sent(sent: list[follow_ups.SentMessage], claim_lease: datetime) -> int:
+    """Mark what the server accepted as sent, only while our lease holds; empties `sent`."""
+    marked = follow_ups.mark_claimed_sent(sent, claim_lease)
+    if len(marked) < len(sent):
+        lost = sorted({m.follow_up.pk for m in sent} - set(marked))
+        log.warning("follow-ups %s were sent but their lease had been taken over", lost)
+    sent.clear()
+    return len(marked)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -381,7 +293,7 @@ def send_due(
     clock: Callable[[], datetime] | None = None,
 ) -> SendReport:
     """Send every approved email follow-up whose time has come. Returns what happened."""
-    clock = clock or ((lambda: now) if now is not None else timezone.now)  # type: ignore[assignment,return-value]
+    clock = clock or ((lambda: now) if now is not None else timezone.now)
     batch_size = batch_size or batch_size_setting()
     report = SendReport()
     schedule_unscheduled(clock())
@@ -389,7 +301,7 @@ def send_due(
         claim = claim_batch(clock(), batch_size, owner_id=owner_id)
         if not claim.ids:
             break
-        crash_point("claim")
+        fault_point("sender.after_claim")
         _send_batch(claim, report, stop_event, clock)
     return report
 
@@ -470,6 +382,7 @@ def _send_group(
     sender = compose.Sender(address=account.from_address, name=account.from_name)
     imap = LazyImap(account)
     had_error = False
+    accepted: list[follow_ups.SentMessage] = []  # sent, not yet marked
     try:
         for i, fu in enumerate(group):
             if stop_event is not None and stop_event.is_set():
@@ -500,14 +413,25 @@ def _send_group(
                     )
                     return False
                 continue
-            crash_point("smtp")
+            fault_point("sender.after_smtp")
             copy_error = copy_to_sent(imap, account, fu.message_id, data, now)
-            if _mark_sent(fu, claim.lease_until, rendered.subject, thread, now):
-                report.sent += 1
+            accepted.append(
+                follow_ups.SentMessage(
+                    fu,
+                    at=now,
+                    subject=rendered.subject if thread is not None else None,
+                    in_reply_to=thread.in_reply_to if thread is not None else "",
+                    references=thread.references if thread is not None else (),
+                )
+            )
+            if len(accepted) >= MARK_SENT_EVERY:
+                report.sent += _mark_sent(accepted, claim.lease_until)
             if copy_error:
                 had_error = True
                 _account_error(account, copy_error)
     finally:
+        # Also on a stop or an account error: what the server accepted is marked sent.
+        report.sent += _mark_sent(accepted, claim.lease_until)
         smtp.close()
         imap.close()
     if not had_error and account.last_send_error:
@@ -552,21 +476,13 @@ def recover_expired(
             )
             account = MailAccount.objects.filter(owner_id=fu.owner_id).first()
             if account is None or not account.has_imap:
-                with transaction.atomic():
-                    if _ours(pk, new_lease).update(
-                        status=S.FAILED,
-                        lease_until=None,
-                        last_error=NO_IMAP_ATTENTION,
-                        updated_at=now,
-                    ):
-                        services.log_event(
-                            fu.owner,
-                            fu.application,
-                            EVENT_FAILED,
-                            f"{fu.get_kind_display()}: sending was interrupted; check your Sent folder",
-                            follow_up=fu,
-                            at=now,
-                        )
+                follow_ups.claimed_needs_attention(
+                    fu,
+                    new_lease,
+                    error=NO_IMAP_ATTENTION,
+                    note=f"{fu.get_kind_display()}: sending was interrupted; check your Sent folder",
+                    at=now,
+                )
                 report.needs_attention += 1
                 continue
             session = sessions.setdefault(fu.owner_id, LazyImap(account))
@@ -575,29 +491,22 @@ def recover_expired(
             except (MailboxError, SecretError) as exc:
                 session.close()
                 sessions.pop(fu.owner_id, None)
-                _ours(pk, new_lease).update(
-                    last_error=f"sending was interrupted; could not check the Sent folder yet: {exc}"
+                follow_ups.note_claimed_error(
+                    pk,
+                    new_lease,
+                    f"sending was interrupted; could not check the Sent folder yet: {exc}",
                 )
                 report.errors.append(f"follow-up {pk}: {exc}")
                 continue
             if found:
-                if _mark_sent(
-                    fu,
-                    new_lease,
-                    fu.subject,
-                    None,
-                    now,
-                    note=f"{fu.get_kind_display()} found in your Sent folder after an interrupted send",
-                ):
-                    report.recovered += 1
-            else:
-                _ours(pk, new_lease).update(
-                    status=S.APPROVED,
-                    lease_until=None,
-                    next_attempt_at=None,
-                    last_error="",
-                    updated_at=now,
+                note = (
+                    f"{fu.get_kind_display()} found in your Sent folder after an interrupted send"
                 )
+                report.recovered += _mark_sent(
+                    [follow_ups.SentMessage(fu, at=now, note=note)], new_lease
+                )
+            else:
+                follow_ups.resend_claimed(pk, new_lease, at=now)
                 report.resent += 1
     finally:
         for session in sessions.values():

@@ -12,10 +12,13 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from types import MappingProxyType
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import holidays
 from holidays import registry
+
+# Zones and day names are shared with every other surface (re-exported: planner callers use them).
+from followup.lib.vocabulary import UnknownZone, describe_day, describe_time, zone
 
 __all__ = [
     "BusinessCalendar",
@@ -32,17 +35,11 @@ __all__ = [
     "zone",
 ]
 
-_WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SATURDAY = 5
 
 # No country has more than a few consecutive non-business days; a long walk means a bug
 # in the holiday data, and failing loudly beats looping forever.
 _MAX_CONSECUTIVE_DAYS_OFF = 60
-
-
-class UnknownZone(ValueError):
-    """An IANA time zone name the system's zone database does not know."""
 
 
 class UnknownCountry(ValueError):
@@ -51,20 +48,6 @@ class UnknownCountry(ValueError):
 
 class UnknownSubdivision(UnknownCountry):
     """A subdivision (state, nation, province) the country's calendar does not have."""
-
-
-@lru_cache(maxsize=512)
-def zone(name: str) -> ZoneInfo:
-    """The ZoneInfo for an IANA name such as "Africa/Nairobi"; UnknownZone if there is none."""
-    if not name or not name.strip():
-        raise UnknownZone("time zone is empty; use an IANA name such as 'Africa/Nairobi'")
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
-        # ValueError/OSError: names like "../etc" or "Foo/" that are not even valid keys.
-        raise UnknownZone(
-            f"unknown time zone {name!r}; use an IANA name such as 'Africa/Nairobi'"
-        ) from exc
 
 
 def local_datetime(d: date, t: time, tz: str) -> datetime:
@@ -82,11 +65,6 @@ def local_datetime(d: date, t: time, tz: str) -> datetime:
     return candidate.astimezone(ZoneInfo("UTC")).astimezone(tzinfo)
 
 
-def describe_day(d: date) -> str:
-    """'Fri 12 Dec': short, English whatever the process locale is."""
-    return f"{_WEEKDAY_ABBR[d.weekday()]} {d.day} {_MONTH_ABBR[d.month - 1]}"
-
-
 def add_months(d: date, months: int) -> date:
     """The same day `months` later, clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
     month_index = d.month - 1 + months
@@ -99,11 +77,6 @@ def ordinal(n: int) -> str:
     """1st, 2nd, 3rd, 4th, 11th, 21st."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def describe_time(dt: datetime) -> str:
-    """'Fri 12 Dec, 10:00 EAT' for an aware datetime, in its own zone."""
-    return f"{describe_day(dt.date())}, {dt:%H:%M} {dt.tzname() or ''}".rstrip()
 
 
 def _supported_countries() -> Mapping[str, list[str]]:

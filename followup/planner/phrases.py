@@ -19,6 +19,8 @@ from functools import lru_cache
 
 import dateparser
 
+from followup.lib.vocabulary import WEEKDAYS
+
 from .calendar import BusinessCalendar, add_months, describe_day, ordinal
 
 __all__ = ["Resolution", "resolve_phrase"]
@@ -88,7 +90,6 @@ _WEEKDAYS: dict[str, int] = {
     "sunday": 6,
     "sun": 6,
 }
-_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAY = "(?P<weekday>" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + ")"
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -266,7 +267,7 @@ def _months(match: re.Match[str], d: date, _cal: BusinessCalendar) -> _Found:
 def _weekday(match: re.Match[str], d: date, _cal: BusinessCalendar) -> _Found:
     target = _WEEKDAYS[match.group("weekday").lower()]
     days_ahead = (target - d.weekday() - 1) % 7 + 1  # strictly after D: Fri on a Fri is +7
-    name = _WEEKDAY_NAMES[target]
+    name = WEEKDAYS[target]
     return d + timedelta(days=days_ahead), f"the first {name} after the interview"
 
 

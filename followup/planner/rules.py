@@ -274,6 +274,7 @@ def _thank_yous(
                 reason=f"{who} {timing}",
                 recipient=recipient,
                 interview_key=interview.key,
+                interview_id=interview.interview_id,
             )
         )
     return planned
@@ -399,6 +400,7 @@ def _ladder(
             reason=first.reason,
             recipient=recipient,
             interview_key=latest.key,
+            interview_id=latest.interview_id,
             extra=first_extra,
         ),
         PlannedFollowUp(
@@ -409,6 +411,7 @@ def _ladder(
             reason=second_reason,
             recipient=recipient,
             interview_key=latest.key,
+            interview_id=latest.interview_id,
         ),
         PlannedFollowUp(
             slot=f"final_check_in:{latest.key}",
@@ -418,6 +421,7 @@ def _ladder(
             reason=final_reason,
             recipient=recipient,
             interview_key=latest.key,
+            interview_id=latest.interview_id,
             extra={"no_response_at": no_response_at.isoformat()},
         ),
     )
@@ -452,6 +456,7 @@ def _rejection_reply(
         reason=reason,
         recipient=recipient,
         interview_key=latest.key if latest else None,
+        interview_id=latest.interview_id if latest else None,
     )
 
 
@@ -470,6 +475,7 @@ def _keep_warm(
     outcome = "rejection" if app.status == REJECTED else "application went without a response"
     floor = latest.end if latest is not None else None
     interview_key = latest.key if latest else None
+    interview_id = latest.interview_id if latest else None
 
     planned: list[PlannedFollowUp] = []
     recipient = _lead_contact(app, latest)
@@ -493,6 +499,7 @@ def _keep_warm(
                 ),
                 recipient=recipient,
                 interview_key=interview_key,
+                interview_id=interview_id,
             )
         )
 
@@ -521,6 +528,7 @@ def _keep_warm(
                 ),
                 recipient=None,
                 interview_key=interview_key,
+                interview_id=interview_id,
             )
         )
     return planned
@@ -556,6 +564,7 @@ def _website_checks(
                 ),
                 recipient=None,
                 interview_key=interview.key,
+                interview_id=interview.interview_id,
             )
         )
     return planned
@@ -604,6 +613,8 @@ def _deliverables(
                 reason=reason,
                 recipient=recipient,
                 interview_key=interview.key,
+                interview_id=interview.interview_id,
+                commitment=commitment.strip(),
                 extra={
                     "commitment": commitment,
                     "resolved_date": resolution.date.isoformat() if resolution.date else "",

@@ -49,17 +49,19 @@ NO_RESPONSE = "no_response"
 
 @dataclass(frozen=True)
 class Person:
-    """Someone a follow-up goes to. `key` is stable across re-plans (e.g. "contact:12")."""
+    """Someone a follow-up goes to. `key` is stable across re-plans (e.g. "contact:12") and
+    only names the person inside slots; `contact_id` is the stored contact it stands for."""
 
     key: str
     name: str
     email: str | None = None
     tz: str | None = None  # IANA zone name, the contact's own zone if known
+    contact_id: int | None = None
 
 
 @dataclass(frozen=True)
 class InterviewFacts:
-    key: str  # stable id, e.g. "12"
+    key: str  # stable id, e.g. "12"; only names the interview inside slots
     start: datetime  # aware
     end: datetime  # aware
     tz: str  # IANA zone the interview took place in
@@ -68,6 +70,7 @@ class InterviewFacts:
     commitments: tuple[str, ...] = ()  # "I'll send my portfolio by Tuesday"
     asked_to_check_website: bool = False
     round_name: str = ""
+    interview_id: int | None = None  # the stored interview these facts come from
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,8 @@ class ApplicationFacts:
 
 @dataclass(frozen=True)
 class PlannedFollowUp:
-    """One follow-up of a plan. `slot` identifies it across re-plans (idempotence)."""
+    """One follow-up of a plan. `slot` identifies it across re-plans (idempotence) and is never
+    read back: what a follow-up is about travels in the fields below."""
 
     slot: str
     kind: str
@@ -98,4 +102,6 @@ class PlannedFollowUp:
     reason: str
     recipient: Person | None = None
     interview_key: str | None = None
+    interview_id: int | None = None  # the stored interview it follows, when there is one
+    commitment: str | None = None  # a deliverable: the promise it is about, as written
     extra: dict[str, str] = field(default_factory=dict, compare=False)

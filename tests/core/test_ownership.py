@@ -8,20 +8,20 @@ from followup.core.models import FollowUp
 
 
 @pytest.fixture
-def someone_elses(db, django_user_model):
+def someone_elses(record_interview, django_user_model):
     other = django_user_model.objects.create(username="other")
-    recorded = services.record_interview(
-        other,
-        services.InterviewInput(
-            company="Other Co",
-            role="Analyst",
-            start="2025-12-01 10:00",
-            tz="Europe/London",
-            country="GB",
-            interviewers=["Pat Lee <pat@other.example>"],
-        ),
+    return record_interview(
+        owner=other,
+        company="Other Co",
+        role="Analyst",
+        start="2025-12-01 10:00",
+        tz="Europe/London",
+        country="GB",
+        interviewers=["Pat Lee <pat@other.example>"],
+        recruiter="",
+        promised="",
+        notes="",
     )
-    return recorded
 
 
 @pytest.mark.parametrize(
@@ -33,6 +33,9 @@ def someone_elses(db, django_user_model):
         lambda me, r: services.mark_done(me, r.follow_ups[0].pk),
         lambda me, r: services.skip(me, r.follow_ups[0].pk),
         lambda me, r: services.approve(me, r.follow_ups[0].pk),
+        lambda me, r: services.unapprove(me, r.follow_ups[0].pk),
+        lambda me, r: services.confirm_sent(me, r.follow_ups[0].pk),
+        lambda me, r: services.cancel(me, r.follow_ups[0].pk, "not needed"),
         lambda me, r: services.record_reply(me, r.follow_ups[0].pk),
         lambda me, r: services.edit_draft(me, r.follow_ups[0].pk, "Hi", "Body"),
         lambda me, r: services.snooze(me, r.follow_ups[0].pk, 1),

@@ -194,9 +194,9 @@ def make_application(
 
 
 def approve_now(owner, follow_ups):
-    from followup.mail import outbox
+    from followup.core import services
 
-    return [outbox.approve(owner, fu.pk, send_now=True) for fu in follow_ups]
+    return [services.approve(owner, fu.pk, send_now=True) for fu in follow_ups]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,7 +221,7 @@ def worker_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["DATABASE_URL"] = database_url()
     env["PYTHONPATH"] = str(ROOT)
-    env.pop("FOLLOWUP_TEST_CRASH_AFTER", None)
+    env.pop("FOLLOWUP_FAULT", None)  # only a test that asks for a fault point gets one
     env.update(extra)
     return env
 

@@ -3,9 +3,10 @@
 import pytest
 from django.utils import timezone
 
+from followup.core import services
 from followup.core.errors import InvalidInput
 from followup.core.models import Contact, FollowUp
-from followup.mail import outbox, poller, replies, sender
+from followup.mail import poller, replies, sender
 
 from .conftest import SMTP_USER, add_account, approve_now, make_application
 
@@ -83,7 +84,7 @@ def test_a_bounce_flags_the_follow_up_and_the_address(owner, mailbox, sent):
     assert Contact.objects.get(pk=fu.recipient_id).bounced_at is not None
     # The address is flagged: approving another message to it is refused until it is corrected.
     with pytest.raises(InvalidInput) as exc:
-        outbox.approve(owner, other.pk, send_now=True)
+        services.approve(owner, other.pk, send_now=True)
     assert exc.value.field == "recipient" and "bounced" in exc.value.message
 
 

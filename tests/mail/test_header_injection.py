@@ -3,9 +3,10 @@ refused before anything is sent."""
 
 import pytest
 
+from followup.core import services
 from followup.core.errors import InvalidInput
 from followup.core.models import Contact, FollowUp
-from followup.mail import accounts, compose, outbox, sender
+from followup.mail import accounts, compose, sender
 
 from .conftest import add_account, approve_now, make_application
 
@@ -23,7 +24,7 @@ def test_a_subject_with_a_line_break_cannot_be_approved(owner, change, field):
     _, (fu,) = make_application(owner)
     FollowUp.objects.filter(pk=fu.pk).update(**change)
     with pytest.raises(InvalidInput) as exc:
-        outbox.approve(owner, fu.pk, send_now=True)
+        services.approve(owner, fu.pk, send_now=True)
     assert exc.value.field == field
     assert FollowUp.objects.get(pk=fu.pk).status == FollowUp.Status.PLANNED
 
@@ -41,7 +42,7 @@ def test_a_recipient_with_a_line_break_or_a_bad_address_cannot_be_approved(owner
     _, (fu,) = make_application(owner)
     Contact.objects.filter(pk=fu.recipient_id).update(name=name, email=email)
     with pytest.raises(InvalidInput) as exc:
-        outbox.approve(owner, fu.pk, send_now=True)
+        services.approve(owner, fu.pk, send_now=True)
     assert exc.value.field == "recipient"
 
 

@@ -1,21 +1,20 @@
 """The worker killed (as by SIGKILL) right after the claim, and again right after SMTP accepted
 the message: no duplicate, no loss. Real `python -m followup worker` processes on the test
-database; FOLLOWUP_TEST_CRASH_AFTER makes one exit on the spot at that point."""
+database; FOLLOWUP_FAULT=<point> has one killed by SIGKILL on the spot at that point."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from followup.core import services
 from followup.core.models import Event, FollowUp
-from followup.mail import outbox
+from followup.lib.faults import KILLED_BY_FAULT
 from followup.mail.sender import NO_IMAP_ATTENTION
 
 from .conftest import add_account, approve_now, make_application, run_worker
 
 pytestmark = [pytest.mark.mail, pytest.mark.django_db(transaction=True)]
-
-CRASHED = 70  # os._exit code of the test hook
 
 
 def lease_runs_out(fu):
@@ -29,9 +28,9 @@ def test_killed_right_after_the_claim_the_row_is_sent_once_after_its_lease(
     _, (fu,) = make_application(owner)
     (fu,) = approve_now(owner, [fu])
 
-    crashed = run_worker("--once", FOLLOWUP_TEST_CRASH_AFTER="claim")
+    crashed = run_worker("--once", FOLLOWUP_FAULT="sender.after_claim")
 
-    assert crashed.returncode == CRASHED, crashed.stderr
+    assert crashed.returncode == KILLED_BY_FAULT, crashed.stderr
     fu.refresh_from_db()
     assert fu.status == FollowUp.Status.SENDING and smtp_server.received == []
     # While the lease holds, another worker leaves the row alone.
@@ -56,9 +55,9 @@ def test_killed_right_after_smtp_accepted_it_is_found_in_sent_and_not_resent(
     _, (fu,) = make_application(owner)
     (fu,) = approve_now(owner, [fu])
 
-    crashed = run_worker("--once", FOLLOWUP_TEST_CRASH_AFTER="smtp")
+    crashed = run_worker("--once", FOLLOWUP_FAULT="sender.after_smtp")
 
-    assert crashed.returncode == CRASHED, crashed.stderr
+    assert crashed.returncode == KILLED_BY_FAULT, crashed.stderr
     assert smtp_server.message_ids() == [fu.message_id]
     assert FollowUp.objects.get(pk=fu.pk).status == FollowUp.Status.SENDING
 
@@ -80,7 +79,7 @@ def test_without_imap_an_interrupted_send_is_not_resent_the_user_is_asked(owner,
     _, (fu,) = make_application(owner)
     (fu,) = approve_now(owner, [fu])
 
-    assert run_worker("--once", FOLLOWUP_TEST_CRASH_AFTER="smtp").returncode == CRASHED
+    assert run_worker("--once", FOLLOWUP_FAULT="sender.after_smtp").returncode == KILLED_BY_FAULT
     lease_runs_out(fu)
     assert run_worker("--once").returncode == 0
 
@@ -89,7 +88,7 @@ def test_without_imap_an_interrupted_send_is_not_resent_the_user_is_asked(owner,
     assert fu.last_error == NO_IMAP_ATTENTION
     assert smtp_server.message_ids() == [fu.message_id]  # not resent
     # The user looks in their Sent folder and confirms.
-    outbox.confirm_sent(owner, fu.pk)
+    services.confirm_sent(owner, fu.pk)
     assert FollowUp.objects.get(pk=fu.pk).status == FollowUp.Status.SENT
 
 
@@ -99,12 +98,12 @@ def test_approving_a_row_that_needs_attention_again_resends_it_with_the_same_mes
     add_account(owner, smtp_server, None)
     _, (fu,) = make_application(owner)
     (fu,) = approve_now(owner, [fu])
-    assert run_worker("--once", FOLLOWUP_TEST_CRASH_AFTER="claim").returncode == CRASHED
+    assert run_worker("--once", FOLLOWUP_FAULT="sender.after_claim").returncode == KILLED_BY_FAULT
     lease_runs_out(fu)
     assert run_worker("--once").returncode == 0
     assert FollowUp.objects.get(pk=fu.pk).status == FollowUp.Status.FAILED
 
-    outbox.approve(owner, fu.pk, send_now=True)
+    services.approve(owner, fu.pk, send_now=True)
     assert run_worker("--once").returncode == 0
 
     assert smtp_server.message_ids() == [fu.message_id]

@@ -717,3 +717,26 @@ def test_the_preview_refuses_bad_zones_and_countries():
         preview_promise("by Friday", END, "Mars/Base", "KE")
     with pytest.raises(UnknownCountry):
         preview_promise("by Friday", END, NAIROBI, "XX")
+
+
+def test_what_a_follow_up_is_about_travels_as_fields_not_inside_the_slot():
+    jane = dataclasses.replace(JANE, contact_id=41)
+    plan = plan_follow_ups(
+        application(
+            interview(
+                interviewers=(jane,),
+                interview_id=17,
+                commitments=("I'll send my portfolio by Friday", "I'll share references"),
+            )
+        ),
+        STANDARD,
+    )
+    thank_you = next(f for f in plan if f.kind == THANK_YOU)
+    assert thank_you.recipient is not None and thank_you.recipient.contact_id == 41
+    assert thank_you.interview_id == 17
+    assert all(f.interview_id == 17 for f in plan)
+    assert sorted(f.commitment for f in plan if f.kind == DELIVERABLE) == [
+        "I'll send my portfolio by Friday",
+        "I'll share references",
+    ]
+    assert all(f.commitment is None for f in plan if f.kind != DELIVERABLE)

@@ -1,0 +1,653 @@
+"""Every state change of a follow-up, with one set of checks.
+
+What a person does (CLI, web, mail commands): approve (now or inside the recipient's working
+hours), unapprove, mark sent, confirm sent, done, skip, snooze, a reply, a bounce, an
+out-of-office, cancel. What the sender does to a row it has claimed (status "sending" under its
+lease): sent, retry later, failed, needs attention, released, resent.
+
+Rows change with conditional UPDATEs (`.filter(pk=…, status=…).update(…)`): the web, the CLI and
+the worker may act on the same row at once, and only the first change counts.
+
+    planned   → approved         approve (email: send_after inside working hours)
+    approved  → planned          unapprove
+    planned/approved → sent, done, skipped, cancelled    by hand; a reply makes it done
+    approved check-ins → cancelled                       a reply on the application
+    approved  → sending          the sender's claim (followup.mail.sender)
+    sending   → sent | approved (retry, released, resent) | failed
+    failed ("needs attention") → approved (again, same Message-ID) | sent (confirmed)
+    any sent email → failed      a bounce
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from followup.core.errors import InvalidInput
+from followup.core.models import Application, Contact, Event, FollowUp, Profile
+from followup.core.owner import Owner
+from followup.core.queries import get_profile
+from followup.core.services.owned import effective_country, get_follow_up, log_event
+from followup.core.services.planning import replan
+from followup.lib.addresses import BadAddress, check_email, has_line_break
+from followup.lib.backoff import SEND_RETRY, retry_delay
+from followup.lib.vocabulary import describe_day, format_local, zone
+from followup.planner import BusinessCalendar
+from followup.planner import types as p
+from followup.planner.calendar import local_datetime
+
+S = FollowUp.Status
+APPROVABLE = (S.PLANNED, S.APPROVED, S.FAILED)
+SNOOZE_DAYS = (1, 3, 7)
+DEFAULT_WORKING_HOURS = (time(8, 0), time(18, 0))
+
+
+# ---------------------------------------------------------------------------------------------
+# Approving: when it goes out, and what could never be sent
+
+
+def new_message_id(owner: Owner) -> str:
+    """Stable for the row once fixed, unguessable, so a reply can be matched to it."""
+    from django.conf import settings
+
+    domain = (
+        re.sub(r"^https?://", "", settings.SITE_URL).split("/")[0].split(":")[0] or "followup.local"
+    )
+    return f"<{secrets.token_urlsafe(24)}@{domain}>"
+
+
+def _as_time(value: time | str) -> time:
+    return value if isinstance(value, time) else time.fromisoformat(str(value))
+
+
+def working_hours(profile: Profile) -> tuple[time, time]:
+    start, end = _as_time(profile.work_start), _as_time(profile.work_end)
+    if end <= start:  # a nonsensical profile: fall back to the defaults
+        return DEFAULT_WORKING_HOURS
+    return start, end
+
+
+def send_time(
+    owner: Owner,
+    fu: FollowUp,
+    now: datetime | None = None,
+    profile: Profile | None = None,
+) -> datetime:
+    """When an approved follow-up goes out: its due time (or now, if that has passed) moved inside
+    the recipient's working hours (the profile's work_start-work_end on a business day of the
+    company's country, in the recipient's zone)."""
+    now = now or timezone.now()
+    profile = profile or get_profile(owner)
+    tz_name = str(fu.due_tz or profile.time_zone)
+    calendar = BusinessCalendar(effective_country(owner, fu.application.company))
+    start, end = working_hours(profile)
+    local = max(fu.due, now).astimezone(zone(tz_name))
+    day = local.date()
+    if calendar.is_business_day(day):
+        if start <= local.time() < end:
+            return local
+        if local.time() < start:
+            return local_datetime(day, start, tz_name)
+    return local_datetime(calendar.next_business_day(day), start, tz_name)
+
+
+def check_sendable(fu: FollowUp) -> None:
+    """Refuse, at approval, what could never be sent: no address or a malformed one, a line break
+    in the name or the subject, no subject, an address that bounced. The one set of checks for
+    every way of approving (web, CLI, mail commands)."""
+    recipient: Contact | None = fu.recipient
+    if recipient is None or not recipient.email:
+        raise InvalidInput("recipient", "this follow-up has no email address to send to")
+    try:
+        check_email(recipient.email.strip())
+    except BadAddress as exc:
+        raise InvalidInput("recipient", str(exc)) from None
+    if has_line_break(recipient.name):
+        raise InvalidInput("recipient", "must not contain line breaks")
+    if has_line_break(fu.subject):
+        raise InvalidInput("subject", "must not contain line breaks")
+    if not fu.subject.strip():
+        raise InvalidInput("subject", "is required before approving")
+    if recipient.bounced_at is not None:
+        raise InvalidInput(
+            "recipient",
+            f"mail to {recipient.email} bounced on {recipient.bounced_at:%Y-%m-%d}: "
+            "correct the contact's address first",
+        )
+
+
+def approve(
+    owner: Owner,
+    follow_up_id: int | str,
+    *,
+    send_now: bool = False,
+    now: datetime | None = None,
+) -> FollowUp:
+    """Approve a follow-up: an email goes out now (`send_now`) or at its due time inside the
+    recipient's working hours. Approving an approved one again only moves its send time; one that
+    needs attention can be approved again and keeps its Message-ID, so a copy that did go out
+    threads with the new one."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        fu = get_follow_up(owner, follow_up_id)
+        if fu.status not in APPROVABLE:
+            raise InvalidInput(
+                "followup_id",
+                f"follow-up {fu.pk} is {fu.status}; only a planned one (or one that needs "
+                "attention) can be approved",
+            )
+        is_email = fu.channel == p.EMAIL
+        if is_email:
+            check_sendable(fu)
+        was = fu.status
+        values: dict[str, object] = {"status": S.APPROVED, "updated_at": now}
+        if not fu.message_id:
+            values["message_id"] = new_message_id(owner)
+        if was == S.FAILED:  # a fresh start for the sender
+            values.update(attempts=0, last_error="", lease_until=None, bounced_at=None)
+        if is_email:
+            values["send_after"] = now if send_now else send_time(owner, fu, now)
+            values["next_attempt_at"] = None
+        if not FollowUp.objects.filter(owner=owner, pk=fu.pk, status=was).update(**values):
+            fu.refresh_from_db(fields=["status"])
+            raise InvalidInput(
+                "followup_id", f"follow-up {fu.pk} is {fu.status}; it can no longer be approved"
+            )
+        for name, value in values.items():
+            setattr(fu, name, value)
+        if was != S.APPROVED:
+            again = " again" if was == S.FAILED else ""
+            log_event(
+                owner,
+                fu.application,
+                Event.Kind.FOLLOW_UP_APPROVED,
+                f"{fu.get_kind_display()} approved{again}",
+                follow_up=fu,
+                at=now,
+            )
+    return fu
+
+
+def unapprove(owner: Owner, follow_up_id: int | str) -> FollowUp:
+    """Take an approved follow-up back to planned, as long as the sender has not claimed it."""
+    fu = get_follow_up(owner, follow_up_id)
+    updated = FollowUp.objects.filter(owner=owner, pk=fu.pk, status=S.APPROVED).update(
+        status=S.PLANNED, send_after=None, next_attempt_at=None, updated_at=timezone.now()
+    )
+    if not updated:
+        fu.refresh_from_db(fields=["status"])
+        raise InvalidInput("followup_id", f"follow-up {fu.pk} is {fu.status}, not approved")
+    fu.refresh_from_db()
+    return fu
+
+
+# ---------------------------------------------------------------------------------------------
+# Closing by hand: sent, done, skipped, cancelled
+
+
+def _close(
+    owner: Owner,
+    follow_up_id: int | str,
+    status: str,
+    kind: str,
+    verb: str,
+    at: datetime | None = None,
+) -> FollowUp:
+    fu = get_follow_up(owner, follow_up_id)
+    if fu.status == status:
+        return fu
+    at = at or timezone.now()
+    values: dict[str, object] = {"status": status, "updated_at": timezone.now()}
+    if status == S.SENT:
+        values["sent_at"] = at
+    # Only an open row closes: the sender may have claimed an approved one a moment ago.
+    if not FollowUp.objects.filter(owner=owner, pk=fu.pk, status__in=FollowUp.OPEN).update(
+        **values
+    ):
+        fu.refresh_from_db(fields=["status"])
+        raise InvalidInput("followup_id", f"follow-up {fu.pk} is already {fu.status}")
+    for name, value in values.items():
+        setattr(fu, name, value)
+    log_event(owner, fu.application, kind, f"{fu.get_kind_display()} {verb}", follow_up=fu, at=at)
+    return fu
+
+
+def mark_sent(owner: Owner, follow_up_id: int | str, at: datetime | None = None) -> FollowUp:
+    """The person sent it themselves."""
+    return _close(owner, follow_up_id, S.SENT, Event.Kind.FOLLOW_UP_SENT, "marked sent", at)
+
+
+def mark_done(owner: Owner, follow_up_id: int | str) -> FollowUp:
+    return _close(owner, follow_up_id, S.DONE, Event.Kind.FOLLOW_UP_DONE, "done")
+
+
+def skip(owner: Owner, follow_up_id: int | str) -> FollowUp:
+    return _close(owner, follow_up_id, S.SKIPPED, Event.Kind.FOLLOW_UP_SKIPPED, "skipped")
+
+
+def cancel(owner: Owner, follow_up_id: int | str, reason: str) -> FollowUp:
+    """Cancel an open follow-up that is no longer wanted, with the reason on the timeline."""
+    return _close(
+        owner, follow_up_id, S.CANCELLED, Event.Kind.FOLLOW_UP_CANCELLED, f"cancelled: {reason}"
+    )
+
+
+def confirm_sent(owner: Owner, follow_up_id: int | str, at: datetime | None = None) -> FollowUp:
+    """The person found it in their Sent folder: a follow-up that needs attention becomes sent."""
+    fu = get_follow_up(owner, follow_up_id)
+    at = at or timezone.now()
+    updated = FollowUp.objects.filter(owner=owner, pk=fu.pk, status=S.FAILED).update(
+        status=S.SENT,
+        sent_at=at,
+        last_error="",
+        lease_until=None,
+        next_attempt_at=None,
+        updated_at=at,
+    )
+    if not updated:
+        raise InvalidInput(
+            "followup_id",
+            f"follow-up {fu.pk} is {fu.status}; only one that needs attention can be confirmed sent",
+        )
+    fu.refresh_from_db()
+    log_event(
+        owner,
+        fu.application,
+        Event.Kind.FOLLOW_UP_SENT,
+        f"{fu.get_kind_display()} confirmed sent",
+        follow_up=fu,
+        at=at,
+    )
+    return fu
+
+
+# ---------------------------------------------------------------------------------------------
+# Moving in time: snooze, out of office
+
+
+def snooze(owner: Owner, follow_up_id: int | str, days: int) -> FollowUp:
+    """Move an open follow-up `days` later (from now if it is overdue), onto a business day, at
+    the same local time. It counts as edited: re-planning keeps the date the person chose."""
+    if days not in SNOOZE_DAYS:
+        raise InvalidInput("days", "snooze for 1, 3 or 7 days")
+    fu = get_follow_up(owner, follow_up_id)
+    if fu.status not in FollowUp.OPEN:
+        raise InvalidInput("followup_id", f"follow-up {fu.pk} is {fu.status}; it cannot be snoozed")
+    calendar = BusinessCalendar(effective_country(owner, fu.application.company))
+    tz = zone(fu.due_tz)
+    local = fu.due.astimezone(tz)
+    base = max(local, timezone.now().astimezone(tz))
+    day = calendar.business_day_on_or_after(base.date() + timedelta(days=days))
+    fu.due = local_datetime(day, local.time(), fu.due_tz)
+    fu.edited = True
+    values: dict[str, object] = {"due": fu.due, "edited": True, "updated_at": timezone.now()}
+    if fu.status == S.APPROVED and fu.channel == p.EMAIL:
+        fu.send_after = values["send_after"] = send_time(owner, fu)
+    if not FollowUp.objects.filter(owner=owner, pk=fu.pk, status=fu.status).update(**values):
+        fu.refresh_from_db(fields=["status"])
+        raise InvalidInput("followup_id", f"follow-up {fu.pk} is {fu.status}; it cannot be snoozed")
+    log_event(
+        owner,
+        fu.application,
+        Event.Kind.FOLLOW_UP_SNOOZED,
+        f"{fu.get_kind_display()} snoozed to {format_local(fu.due, fu.due_tz)}",
+        follow_up=fu,
+    )
+    return fu
+
+
+def move_check_ins_after(owner: Owner, application: Application, back: date) -> str:
+    """An out-of-office until `back`: open check-ins due on or before it move to the first
+    business day after it (same local time), keeping their order. They count as edited so
+    re-planning keeps the new date; an approved one goes out at its new time. Returns what moved,
+    for the person to read ("" when nothing did)."""
+    rows = list(
+        FollowUp.objects.filter(
+            owner=owner,
+            application=application,
+            status__in=FollowUp.OPEN,
+            kind__in=p.CHECK_IN_KINDS,
+        )
+        .select_related("application__company")
+        .order_by("due", "id")
+    )
+    if not rows:
+        return ""
+    first = rows[0]
+    first_day = first.due.astimezone(zone(first.due_tz)).date()
+    if first_day > back:
+        return ""
+    calendar = BusinessCalendar(effective_country(owner, application.company))
+    shift = calendar.next_business_day(back) - first_day
+    notes = []
+    previous_day: date | None = None
+    for fu in rows:
+        local = fu.due.astimezone(zone(fu.due_tz))
+        if fu is not first and previous_day is not None and local.date() > previous_day:
+            break  # already after the moved ones
+        day = calendar.business_day_on_or_after(local.date() + shift)
+        if previous_day is not None and day <= previous_day:
+            day = calendar.next_business_day(previous_day)
+        new_due = local_datetime(day, local.time(), fu.due_tz)
+        values: dict[str, object] = {"due": new_due, "edited": True, "updated_at": timezone.now()}
+        if fu.status == S.APPROVED:
+            fu.due = new_due
+            values["send_after"] = send_time(owner, fu)
+        FollowUp.objects.filter(pk=fu.pk, status__in=FollowUp.OPEN).update(**values)
+        previous_day = day
+        note = f"{fu.get_kind_display()} moved to {format_local(new_due, fu.due_tz)}"
+        notes.append(note)
+        log_event(
+            owner,
+            application,
+            Event.Kind.FOLLOW_UP_SNOOZED,
+            f"Out of office until {describe_day(back)}: {note}",
+            follow_up=fu,
+        )
+    return "; ".join(notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# What came back: a reply, a bounce
+
+
+def record_reply(
+    owner: Owner, follow_up_id: int | str, at: datetime | None = None, summary: str = ""
+) -> FollowUp:
+    """A reply (mail, call, meeting) on a follow-up: the check-in ladder stops at once, including
+    check-ins already approved but not yet being sent."""
+    fu = get_follow_up(owner, follow_up_id)
+    at = at or timezone.now()
+    with transaction.atomic():
+        rows = FollowUp.objects.filter(owner=owner, pk=fu.pk)
+        rows.update(replied_at=at, updated_at=timezone.now())
+        fu.replied_at = at
+        # An open one is done; one the sender holds or has sent keeps its status.
+        if rows.filter(status__in=FollowUp.OPEN).update(status=S.DONE):
+            fu.status = S.DONE
+        who = fu.recipient.name if fu.recipient else "They"
+        log_event(
+            owner,
+            fu.application,
+            Event.Kind.REPLY_RECORDED,
+            f"{who} replied" + (f": {summary}" if summary else ""),
+            follow_up=fu,
+            at=at,
+        )
+        # Re-planning first: it never touches approved rows, and must not see the cancelled
+        # ones as its own to bring back.
+        replan(owner, fu.application)
+        cancel_approved_check_ins(owner, fu.application, at)
+    return fu
+
+
+def cancel_approved_check_ins(owner: Owner, application: Application, at: datetime) -> int:
+    """Re-planning never touches what the person approved, but a reply must stop the ladder at
+    once: approved check-ins not yet being sent are cancelled. Returns how many."""
+    rows = list(
+        FollowUp.objects.filter(
+            owner=owner, application=application, status=S.APPROVED, kind__in=p.CHECK_IN_KINDS
+        )
+    )
+    cancelled = 0
+    for row in rows:
+        if FollowUp.objects.filter(pk=row.pk, status=S.APPROVED).update(
+            status=S.CANCELLED, updated_at=timezone.now()
+        ):
+            cancelled += 1
+            log_event(
+                owner,
+                application,
+                Event.Kind.FOLLOW_UP_CANCELLED,
+                f"{row.get_kind_display()} cancelled: they replied",
+                follow_up=row,
+                at=at,
+            )
+    return cancelled
+
+
+@dataclass(frozen=True)
+class BounceRecorded:
+    follow_up: FollowUp | None
+    flagged_contacts: int
+    reason: str
+
+
+def record_bounce(
+    owner: Owner,
+    follow_up_id: int | None,
+    *,
+    addresses: Iterable[str] = (),
+    diagnostic: str = "",
+    at: datetime | None = None,
+) -> BounceRecorded:
+    """Mail bounced: the addresses are flagged on the owner's contacts (so they cannot be approved
+    again before being corrected) and the follow-up, when known, needs attention."""
+    at = at or timezone.now()
+    fu = (
+        FollowUp.objects.select_related("recipient", "application")
+        .filter(owner=owner, pk=follow_up_id)
+        .first()
+        if follow_up_id is not None
+        else None
+    )
+    bounced = {a.lower() for a in addresses if a}
+    if not bounced and fu is not None and fu.recipient is not None and fu.recipient.email:
+        bounced.add(fu.recipient.email.lower())
+    flagged = 0
+    with transaction.atomic():
+        if bounced:
+            query = Q()
+            for address in bounced:
+                query |= Q(email__iexact=address)
+            flagged = (
+                Contact.objects.filter(owner=owner)
+                .filter(query)
+                .filter(bounced_at__isnull=True)
+                .update(bounced_at=at)
+            )
+        reason = f"bounced: {diagnostic}" if diagnostic else "bounced"
+        if fu is not None:
+            FollowUp.objects.filter(owner=owner, pk=fu.pk).update(
+                status=S.FAILED, bounced_at=at, last_error=reason, lease_until=None, updated_at=at
+            )
+            who = ", ".join(sorted(bounced)) or "the address"
+            log_event(
+                owner,
+                fu.application,
+                Event.Kind.FOLLOW_UP_BOUNCED,
+                f"{fu.get_kind_display()} bounced ({who}): {diagnostic or 'undeliverable'}",
+                follow_up=fu,
+                at=at,
+            )
+    return BounceRecorded(follow_up=fu, flagged_contacts=flagged, reason=reason)
+
+
+# ---------------------------------------------------------------------------------------------
+# The sender's transitions: each applies only while the row is "sending" under the caller's
+# lease, so a worker that lost its lease changes nothing.
+
+
+def _claimed(pk: int, lease_until: datetime) -> Q:
+    return Q(pk=pk, status=S.SENDING, lease_until=lease_until)
+
+
+@dataclass
+class SentMessage:
+    """A claimed row the mail server accepted: when, and the thread it went out in."""
+
+    follow_up: FollowUp
+    at: datetime
+    subject: str | None = None  # as sent ("Re: …" in a thread); None: the row's own
+    in_reply_to: str = ""
+    references: Sequence[str] = ()
+    note: str = ""  # the timeline's words, when not the usual "… sent to …"
+
+
+def mark_claimed_sent(sent: Sequence[SentMessage], lease_until: datetime) -> list[int]:
+    """sending → sent for rows still claimed under `lease_until`, with their timeline events, in
+    one short transaction. Returns the ids marked; a row whose lease had been taken over (another
+    worker owns it now) is left alone."""
+    if not sent:
+        return []
+    with transaction.atomic():
+        # Locked on PostgreSQL; SQLite's IMMEDIATE transaction already serialises writers.
+        ours = set(
+            FollowUp.objects.select_for_update()
+            .filter(
+                pk__in=[m.follow_up.pk for m in sent], status=S.SENDING, lease_until=lease_until
+            )
+            .values_list("pk", flat=True)
+        )
+        rows = [m for m in sent if m.follow_up.pk in ours]
+        plain = [m.follow_up.pk for m in rows if not m.in_reply_to and m.subject is None]
+        if plain:
+            # One UPDATE for the batch: sent_at is when the last of them was accepted (each
+            # timeline event keeps its own time).
+            last = max(m.at for m in rows)
+            FollowUp.objects.filter(pk__in=plain).update(
+                status=S.SENT,
+                sent_at=last,
+                lease_until=None,
+                next_attempt_at=None,
+                attempts=F("attempts") + 1,
+                last_error="",
+                updated_at=last,
+            )
+        for m in rows:
+            if m.follow_up.pk in plain:
+                continue
+            values: dict[str, object] = {
+                "status": S.SENT,
+                "sent_at": m.at,
+                "lease_until": None,
+                "next_attempt_at": None,
+                "attempts": F("attempts") + 1,
+                "last_error": "",
+                "updated_at": m.at,
+            }
+            if m.subject is not None:
+                values["subject"] = m.subject
+            if m.in_reply_to:
+                values.update(in_reply_to=m.in_reply_to, references=" ".join(m.references))
+            FollowUp.objects.filter(pk=m.follow_up.pk).update(**values)
+        events = []
+        for m in rows:
+            fu = m.follow_up
+            to = fu.recipient.name if fu.recipient else "the recipient"
+            events.append(
+                Event(
+                    owner_id=fu.owner_id,
+                    application_id=fu.application_id,
+                    follow_up=fu,
+                    kind=Event.Kind.FOLLOW_UP_SENT,
+                    message=m.note or f"{fu.get_kind_display()} sent to {to}",
+                    at=m.at,
+                )
+            )
+        Event.objects.bulk_create(events)
+    return [m.follow_up.pk for m in rows]
+
+
+def retry_claimed(
+    fu: FollowUp, lease_until: datetime, *, attempts: int, error: str, at: datetime
+) -> bool:
+    """sending → approved, to be tried again after the sending schedule's wait."""
+    return bool(
+        FollowUp.objects.filter(_claimed(fu.pk, lease_until)).update(
+            status=S.APPROVED,
+            lease_until=None,
+            attempts=attempts,
+            next_attempt_at=at + retry_delay(attempts, SEND_RETRY),
+            last_error=error,
+            updated_at=at,
+        )
+    )
+
+
+def fail_claimed(
+    fu: FollowUp, lease_until: datetime, *, attempts: int, error: str, at: datetime
+) -> bool:
+    """sending → failed: it cannot go out as it stands; the person is told why."""
+    with transaction.atomic():
+        updated = FollowUp.objects.filter(_claimed(fu.pk, lease_until)).update(
+            status=S.FAILED,
+            lease_until=None,
+            attempts=attempts,
+            next_attempt_at=None,
+            last_error=error,
+            updated_at=at,
+        )
+        if updated:
+            log_event(
+                fu.owner,
+                fu.application,
+                Event.Kind.FOLLOW_UP_FAILED,
+                f"{fu.get_kind_display()} not sent: {error}",
+                follow_up=fu,
+                at=at,
+            )
+    return bool(updated)
+
+
+def claimed_needs_attention(
+    fu: FollowUp, lease_until: datetime, *, error: str, note: str, at: datetime
+) -> bool:
+    """sending → failed after an interrupted send nobody can check: the person looks in their
+    Sent folder, then confirms it sent or approves it again."""
+    with transaction.atomic():
+        updated = FollowUp.objects.filter(_claimed(fu.pk, lease_until)).update(
+            status=S.FAILED, lease_until=None, last_error=error, updated_at=at
+        )
+        if updated:
+            log_event(
+                fu.owner, fu.application, Event.Kind.FOLLOW_UP_FAILED, note, follow_up=fu, at=at
+            )
+    return bool(updated)
+
+
+def resend_claimed(pk: int, lease_until: datetime, *, at: datetime) -> bool:
+    """sending → approved after an interrupted send that is not in the Sent folder."""
+    return bool(
+        FollowUp.objects.filter(_claimed(pk, lease_until)).update(
+            status=S.APPROVED, lease_until=None, next_attempt_at=None, last_error="", updated_at=at
+        )
+    )
+
+
+def release_claimed(
+    ids: Sequence[int],
+    lease_until: datetime,
+    *,
+    error: str = "",
+    next_attempt_at: datetime | None = None,
+) -> int:
+    """Rows claimed but not attempted go back to approved (a stop request, an account error)."""
+    if not ids:
+        return 0
+    values: dict[str, object] = {
+        "status": S.APPROVED,
+        "lease_until": None,
+        "updated_at": timezone.now(),
+    }
+    if error:
+        values["last_error"] = error
+    if next_attempt_at is not None:
+        values["next_attempt_at"] = next_attempt_at
+    return int(
+        FollowUp.objects.filter(pk__in=list(ids), status=S.SENDING, lease_until=lease_until).update(
+            **values
+        )
+    )
+
+
+def note_claimed_error(pk: int, lease_until: datetime, error: str) -> None:
+    """Keep the row claimed, with why it could not be settled yet (shown in the outbox)."""
+    FollowUp.objects.filter(_claimed(pk, lease_until)).update(last_error=error)

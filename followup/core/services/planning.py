@@ -1,0 +1,235 @@
+"""Planning: an application's facts for the planner, re-planning (the stored follow-ups brought
+in line with the plan), outcomes, and the ladder that ends in "no response"."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from followup.core.errors import InvalidInput
+from followup.core.models import Application, Contact, Event, FollowUp, Interview
+from followup.core.owner import Owner
+from followup.core.services.drafts import redraft
+from followup.core.services.owned import (
+    effective_country,
+    get_application,
+    log_event,
+    profile_for,
+)
+from followup.lib.vocabulary import format_local
+from followup.planner import no_response_deadline, plan_follow_ups
+from followup.planner import types as p
+
+
+def application_facts(owner: Owner, application: Application) -> p.ApplicationFacts:
+    company = application.company
+    interviews = list(
+        Interview.objects.filter(owner=owner, application=application, cancelled=False)
+        .prefetch_related("interviewers")
+        .order_by("start", "id")
+    )
+    last_reply = FollowUp.objects.filter(owner=owner, application=application).aggregate(
+        at=Max("replied_at")
+    )["at"]
+    return p.ApplicationFacts(
+        company_name=company.name,
+        country=effective_country(owner, company),
+        company_tz=company.time_zone or None,
+        role_title=application.role_title,
+        role_type=application.role_type,
+        status=application.status,
+        keep_warm=application.keep_warm,
+        recruiter=_person(application.recruiter) if application.recruiter else None,
+        interviews=tuple(
+            p.InterviewFacts(
+                key=str(i.pk),
+                interview_id=i.pk,
+                start=i.start,
+                end=i.end,
+                tz=i.time_zone,
+                interviewers=tuple(_person(c) for c in i.interviewers.all()),
+                promised_phrase=i.promised_phrase,
+                commitments=tuple(i.commitment_list()),
+                asked_to_check_website=i.asked_to_check_website,
+                round_name=i.round_name,
+            )
+            for i in interviews
+        ),
+        rejected_at=application.rejected_at,
+        no_response_at=application.no_response_at,
+        last_reply_at=last_reply,
+    )
+
+
+def _person(contact: Contact) -> p.Person:
+    return p.Person(
+        key=f"contact:{contact.pk}",  # the slot's name for this person; never parsed back
+        contact_id=contact.pk,
+        name=contact.name,
+        email=contact.email or None,
+        tz=contact.time_zone or None,
+    )
+
+
+def replan(owner: Owner, application: Application) -> list[FollowUp]:
+    """Bring the stored follow-ups in line with the plan. Idempotent; never touches what the user
+    edited, approved, sent, did or skipped. Returns the application's open follow-ups by due."""
+    facts = application_facts(owner, application)
+    planned = plan_follow_ups(facts, profile_for(owner, application))
+    existing = {fu.slot: fu for fu in FollowUp.objects.filter(owner=owner, application=application)}
+    contact_ids = {
+        item.recipient.contact_id
+        for item in planned
+        if item.recipient is not None and item.recipient.contact_id is not None
+    }
+    contacts = Contact.objects.in_bulk(list(contact_ids)) if contact_ids else {}
+    wanted = set()
+    changed: list[FollowUp] = []
+    with transaction.atomic():
+        for item in planned:
+            wanted.add(item.slot)
+            recipient = None
+            if item.recipient is not None and item.recipient.contact_id is not None:
+                recipient = contacts.get(item.recipient.contact_id)
+            due_tz = item.due.tzinfo.key if isinstance(item.due.tzinfo, ZoneInfo) else "UTC"
+            fu = existing.get(item.slot)
+            if fu is None:
+                fu = FollowUp.objects.create(
+                    owner=owner,
+                    application=application,
+                    interview_id=item.interview_id,
+                    slot=item.slot,
+                    kind=item.kind,
+                    recipient=recipient,
+                    channel=item.channel,
+                    due=item.due,
+                    due_tz=due_tz,
+                    reason=item.reason,
+                    commitment=item.commitment or "",
+                )
+                log_event(
+                    owner,
+                    application,
+                    Event.Kind.FOLLOW_UP_PLANNED,
+                    f"{fu.get_kind_display()} planned for {format_local(fu.due, due_tz)}: {item.reason}",
+                    follow_up=fu,
+                )
+                changed.append(fu)
+                continue
+            if fu.user_touched:
+                continue
+            new_values = {
+                "interview_id": item.interview_id,
+                "kind": item.kind,
+                "recipient_id": recipient.pk if recipient else None,
+                "channel": item.channel,
+                "due": item.due,
+                "due_tz": due_tz,
+                "reason": item.reason,
+                "commitment": item.commitment or "",
+                "status": FollowUp.Status.PLANNED,
+            }
+            if any(getattr(fu, k) != v for k, v in new_values.items()):
+                for k, v in new_values.items():
+                    setattr(fu, k, v)
+                fu.save()
+                changed.append(fu)
+        for slot, fu in existing.items():
+            if slot not in wanted and fu.status == FollowUp.Status.PLANNED and not fu.edited:
+                fu.status = FollowUp.Status.CANCELLED
+                fu.save(update_fields=["status", "updated_at"])
+                log_event(
+                    owner,
+                    application,
+                    Event.Kind.FOLLOW_UP_CANCELLED,
+                    f"{fu.get_kind_display()} cancelled: {_cancel_reason(application, facts)}",
+                    follow_up=fu,
+                )
+        if changed:
+            redraft(owner, application, changed)
+    return list(
+        FollowUp.objects.filter(owner=owner, application=application, status__in=FollowUp.OPEN)
+        .select_related("recipient", "interview")
+        .order_by("due", "id")
+    )
+
+
+def _cancel_reason(application: Application, facts: p.ApplicationFacts) -> str:
+    if application.status in (p.OFFER, p.ACCEPTED, p.WITHDRAWN, p.REJECTED, p.NO_RESPONSE):
+        return f"the application is now {application.get_status_display().lower()}"
+    if facts.last_reply_at is not None:
+        return "they replied"
+    return "the plan changed (a new round or new facts)"
+
+
+OUTCOMES = {
+    "rejected": Application.Status.REJECTED,
+    "offer": Application.Status.OFFER,
+    "accepted": Application.Status.ACCEPTED,
+    "withdrawn": Application.Status.WITHDRAWN,
+    "next-round": Application.Status.INTERVIEWING,
+    "no-response": Application.Status.NO_RESPONSE,
+}
+
+
+def set_outcome(
+    owner: Owner, application_id: int | str, outcome: str, at: datetime | None = None
+) -> list[FollowUp]:
+    outcome = outcome.replace("_", "-").lower()
+    if outcome not in OUTCOMES:
+        raise InvalidInput("outcome", f"unknown outcome {outcome!r} (one of {', '.join(OUTCOMES)})")
+    application = get_application(owner, application_id)
+    at = at or timezone.now()
+    status = OUTCOMES[outcome]
+    with transaction.atomic():
+        application.status = status
+        fields = ["status", "updated_at"]
+        if status == Application.Status.REJECTED:
+            application.rejected_at = at
+            fields.append("rejected_at")
+        if status == Application.Status.NO_RESPONSE:
+            application.no_response_at = at
+            fields.append("no_response_at")
+        application.save(update_fields=fields)
+        label = (
+            "next round expected"
+            if outcome == "next-round"
+            else application.get_status_display().lower()
+        )
+        log_event(
+            owner,
+            application,
+            Event.Kind.OUTCOME_SET,
+            f"Outcome: {label}",
+            at=at,
+            data={"outcome": outcome},
+        )
+        return replan(owner, application)
+
+
+def expire_ladders(owner: Owner | None = None, now: datetime | None = None) -> int:
+    """Applications whose final check-in went unanswered for 10 business days become no_response.
+    Called by the worker; returns how many changed."""
+    now = now or timezone.now()
+    qs = Application.objects.filter(status=Application.Status.INTERVIEWING).select_related(
+        "company", "owner"
+    )
+    if owner is not None:
+        qs = qs.filter(owner=owner)
+    # Only applications whose final check-in is no longer open are candidates.
+    qs = qs.filter(
+        follow_ups__kind=p.FINAL_CHECK_IN,
+        follow_ups__status__in=[FollowUp.Status.SENT, FollowUp.Status.DONE],
+    ).distinct()
+    changed = 0
+    for application in qs:
+        facts = application_facts(application.owner, application)
+        deadline = no_response_deadline(facts, profile_for(application.owner, application))
+        if deadline is not None and deadline <= now:
+            set_outcome(application.owner, application.pk, "no-response", at=now)
+            changed += 1
+    return changed
