@@ -147,12 +147,12 @@ def test_the_connection_test_names_each_failure_plainly(
     monkeypatch.delenv("FOLLOWUP_MAIL_CA_FILE")
     result = smtp.test_connection(config())
     assert result.kind == "tls" and "certificate" in result.message
-    ok, kind, message = imap.test_connection(
+    result = imap.test_connection(
         imap.ImapConfig(
             "127.0.0.1", mailbox.server.ssl_port, "ssl", mailbox.user, Secret("secret"), 5
         )
     )
-    assert (ok, kind) == (False, "tls")
+    assert (result.protocol, result.ok, result.kind) == ("imap", False, "tls")
 
 
 def test_a_server_that_never_answers_is_a_timeout():
