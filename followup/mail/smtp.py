@@ -37,6 +37,7 @@ __all__ = [
     "TIMEOUT",
     "TLS",
     "UNREACHABLE",
+    "WIRE_POLICY",
     "DeliveryError",
     "ServerConfig",
     "SmtpConfig",
@@ -49,6 +50,11 @@ __all__ = [
 ]
 
 SmtpConfig = ServerConfig
+
+# The bytes on the wire: CRLF line ends, long header lines folded (RFC 5322). Header values the
+# composer stored as they are (`set_raw`: dates and message ids it checked) are written as they
+# are, not refolded into RFC 2047 encoded words (see followup.mail.compose).
+WIRE_POLICY = policy.SMTP.clone(refold_source="none")
 
 
 class DeliveryError(MailServerError):
@@ -227,8 +233,8 @@ def _quietly_close(smtp: smtplib.SMTP) -> None:
 
 
 def message_bytes(message: EmailMessage) -> bytes:
-    """The message on the wire: CRLF line ends, headers folded as RFC 5322 asks."""
-    return message.as_bytes(policy=policy.SMTP)
+    """The message on the wire (see WIRE_POLICY)."""
+    return message.as_bytes(policy=WIRE_POLICY)
 
 
 def envelope(message: EmailMessage) -> tuple[str, list[str]]:
