@@ -157,9 +157,7 @@ def test_the_digest_is_a_composed_multipart_message(db):
     assert str(parsed["To"]) == "amina@example.com"
     assert parsed["Auto-Submitted"] == "auto-generated"
     assert parsed["X-Followup-Digest"] == "2025-12-15"
-    assert parsed["Message-ID"].startswith("<") and parsed["Message-ID"].endswith(
-        "@example.com>"
-    )
+    assert parsed["Message-ID"].startswith("<") and parsed["Message-ID"].endswith("@example.com>")
     text = parsed.get_body(preferencelist=("plain",))
     html = parsed.get_body(preferencelist=("html",))
     assert text.get_content_charset() == html.get_content_charset() == "utf-8"

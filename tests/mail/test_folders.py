@@ -2,7 +2,6 @@
 Drafts and Sent."""
 
 import pytest
-
 from imap_tools import FolderInfo
 
 from followup.mail import imap
