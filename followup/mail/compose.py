@@ -17,7 +17,6 @@ forbids there and which breaks threading in other mail clients.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,7 +24,6 @@ from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
-from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -110,16 +108,55 @@ def _message_id(value: str, field: str) -> str:
     return value
 
 
-@functools.lru_cache(maxsize=256)
-def _from_header(name: str, username: str, domain: str) -> Any:
-    """The From header object of a sender, made once: a batch sends many messages from one
-    sender, and making the header (parsing it into the email package's address tree) is a fifth
-    of the cost of composing a message (benchmarks/bench_mail.py, sending: 0.28 of raw smtplib
-    without this cache on a loaded machine; the target is 0.25). Header objects are immutable;
-    a message stores a header object it is given as it is."""
-    return WIRE_POLICY.header_factory(
-        "From", Address(display_name=name, username=username, domain=domain)
-    )
+# Plain values written as they are (benchmarks/bench_mail.py, sending 2,000 follow-ups: 0.21 of
+# raw smtplib with every header and the body made as email-package objects, below the 0.25
+# target; those objects are parsed when set and refolded when written, about 400 us a message
+# against 70 us for the rest of composing). An ASCII value that fits on one line needs neither
+# encoding nor folding, so it is stored as it is (`set_raw`) after the checks above; anything
+# else (a name or subject with accents, a long one, a body that is not 7-bit) goes through the
+# email package's header objects and content manager. Both give the same message: see
+# tests/mail/test_compose.py::test_plain_values_written_as_they_are_parse_the_same.
+WRITE_PLAIN_AS_IS = True
+
+
+def _fits_as_is(name: str, value: str) -> bool:
+    return WRITE_PLAIN_AS_IS and value.isascii() and len(name) + 2 + len(value) <= 78
+
+
+def _set_text(message: EmailMessage, name: str, value: str) -> None:
+    if _fits_as_is(name, value):
+        message.set_raw(name, value)
+    else:
+        message[name] = value
+
+
+def _set_addresses(message: EmailMessage, name: str, addresses: list[Address]) -> None:
+    # str(Address) quotes a display name with specials (RFC 5322 quoted-string) and the local
+    # part where needed: the same text the header object would write for an ASCII address.
+    text = ", ".join(str(address) for address in addresses)
+    if _fits_as_is(name, text):
+        message.set_raw(name, text)
+    else:
+        message[name] = addresses
+
+
+_PLAIN_TEXT = WIRE_POLICY.header_factory("Content-Type", 'text/plain; charset="utf-8"')
+_SEVEN_BIT = WIRE_POLICY.header_factory("Content-Transfer-Encoding", "7bit")
+
+
+def _set_body(message: EmailMessage, text: str) -> None:
+    cte = _body_cte(text)
+    if cte == "7bit" and WRITE_PLAIN_AS_IS:
+        # What set_content(text, charset="utf-8", cte="7bit") stores, without making the
+        # three header objects: lines as str.splitlines() gives them, LF-joined.
+        # Content-Type and -Transfer-Encoding as shared header objects: the generator reads
+        # them back several times per message, and a stored string is parsed at every read.
+        message.set_raw("Content-Type", _PLAIN_TEXT)
+        message.set_raw("Content-Transfer-Encoding", _SEVEN_BIT)
+        message.set_raw("MIME-Version", "1.0")
+        message.set_payload("\n".join(text.splitlines()) + "\n")
+    else:
+        message.set_content(text, charset="utf-8", cte=cte)
 
 
 def _wire_address(person: Person, address_field: str, name_field: str) -> Address:
@@ -133,10 +170,11 @@ def _wire_address(person: Person, address_field: str, name_field: str) -> Addres
             address_field,
             f"{address!r}: addresses with non-ASCII names before the @ are not supported",
         )
-    try:
-        domain = domain.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise ComposeError(address_field, f"{address!r} has an invalid domain") from None
+    if not domain.isascii():  # an ASCII domain is already what IDNA would give
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise ComposeError(address_field, f"{address!r} has an invalid domain") from None
     return Address(display_name=name, username=local, domain=domain)
 
 
@@ -187,11 +225,12 @@ def new_message(
     header). `extra_headers` are machine headers with ASCII values (Auto-Submitted, X-...)."""
     message = EmailMessage(policy=WIRE_POLICY)
     if sender is not None:
-        address = _wire_address(sender, "from_address", "from_name")
-        message["From"] = _from_header(address.display_name, address.username, address.domain)
+        _set_addresses(message, "From", [_wire_address(sender, "from_address", "from_name")])
     if to:
-        message["To"] = [_wire_address(person, "recipient", "recipient") for person in to]
-    message["Subject"] = single_line(subject, "subject")
+        _set_addresses(
+            message, "To", [_wire_address(person, "recipient", "recipient") for person in to]
+        )
+    _set_text(message, "Subject", single_line(subject, "subject"))
     message.set_raw("Date", format_datetime(date or timezone.now()))
     if message_id:
         message.set_raw("Message-ID", _message_id(message_id, "message_id"))
@@ -205,8 +244,7 @@ def new_message(
         if not value.isascii() or len(name) + len(value) > 76:
             raise ComposeError(name.lower(), "must be a short ASCII value")
         message.set_raw(name, value)
-    text = _plain(text)
-    message.set_content(text, charset="utf-8", cte=_body_cte(text))
+    _set_body(message, _plain(text))
     if html is not None:
         message.add_alternative(html, subtype="html", charset="utf-8")
     return message
@@ -294,6 +332,11 @@ class Rendered:
     thread: Thread | None
 
 
+def _subject(fu: FollowUp, thread: Thread | None) -> str:
+    subject = single_line(fu.subject, "subject")
+    return reply_subject(subject, thread.parent_subject) if thread is not None else subject
+
+
 def build_message(
     fu: FollowUp,
     sender: Sender,
@@ -304,13 +347,10 @@ def build_message(
     """The email for an approved follow-up. Raises ComposeError."""
     check_follow_up(fu, sender)
     assert fu.recipient is not None
-    subject = single_line(fu.subject, "subject")
-    if thread is not None:
-        subject = reply_subject(subject, thread.parent_subject)
     return new_message(
         sender=sender,
         to=[Person(fu.recipient.email, fu.recipient.name)],
-        subject=subject,
+        subject=_subject(fu, thread),
         text=fu.body,
         date=now,
         message_id=fu.message_id.strip(),
@@ -328,8 +368,11 @@ def render(
 ) -> Rendered:
     """The email for an approved follow-up, as bytes, with its envelope recipient."""
     message = build_message(fu, sender, thread=thread, now=now)
-    (recipient,) = message["To"].addresses
-    return Rendered(as_bytes(message), (recipient.addr_spec,), str(message["Subject"]), thread)
+    assert fu.recipient is not None  # checked by build_message
+    recipient = _wire_address(
+        Person(fu.recipient.email, fu.recipient.name), "recipient", "recipient"
+    )
+    return Rendered(as_bytes(message), (recipient.addr_spec,), _subject(fu, thread), thread)
 
 
 def draft_file(fu: FollowUp, sender: Person | None, now: datetime | None = None) -> bytes:
@@ -347,13 +390,10 @@ def draft_file(fu: FollowUp, sender: Person | None, now: datetime | None = None)
     if sender is not None:
         single_line(sender.name, "from_name")
     thread = thread_for(fu)
-    subject = single_line(fu.subject, "subject")
-    if thread is not None:
-        subject = reply_subject(subject, thread.parent_subject)
     message = new_message(
         sender=sender if sender is not None and sender.address else None,
         to=to,
-        subject=subject,
+        subject=_subject(fu, thread),
         text=fu.body or "",
         date=now,
         message_id=fu.message_id.strip(),

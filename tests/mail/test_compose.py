@@ -218,3 +218,34 @@ def test_the_composer_refuses_what_would_inject_a_header(kwargs, field):
     with pytest.raises(compose.ComposeError) as exc:
         compose.new_message(**arguments)
     assert exc.value.field == field
+
+
+@pytest.mark.parametrize(
+    "name, subject, body",
+    [
+        ("Wanjiku Kamau", "Thank you for today", "Dear Wanjiku,\n\nThank you.\n\nAmina"),
+        ('Kamau, Wanjiku "Shiku"', "Re: Following up", "One line"),
+        ("", "A subject: with a colon", "Lines\r\nwith CRLF\rand CR\n"),
+        ("O'Neil", "x" * 60, "a" * 300),
+    ],
+)
+def test_plain_values_written_as_they_are_parse_the_same(monkeypatch, name, subject, body):
+    when = timezone.now()
+
+    def build() -> bytes:
+        return compose.as_bytes(
+            compose.new_message(
+                sender=compose.Person("amina@example.com", "Amina Njeri"),
+                to=[compose.Person("wanjiku@savanna.example", name)],
+                subject=subject,
+                text=body,
+                date=when,
+                message_id="<abc@followup.example>",
+            )
+        )
+
+    as_is = build()
+    monkeypatch.setattr(compose, "WRITE_PLAIN_AS_IS", False)
+    through_objects = build()
+
+    assert as_is == through_objects
