@@ -8,11 +8,13 @@
 
 Header injection is refused here, before anything reaches a header: a line break in a name, a
 subject or an address is a `ComposeError` naming the field; an address must be exactly one valid
-address. People's words (names, subjects) go through the email package's header objects, which
-encode and fold them (RFC 2047, RFC 5322). Tokens we make ourselves (the Date, Message-IDs,
-fixed machine headers) are checked and stored as they are (`set_raw`): the email package would
-otherwise turn an over-long Message-ID into an RFC 2047 encoded word, which RFC 2047 section 5
-forbids there and which breaks threading in other mail clients.
+address. People's words (names, subjects) that need encoding or folding go through the email
+package's header objects (RFC 2047, RFC 5322); a plain ASCII value that fits on one line is
+stored as it is, after the same checks (see WRITE_PLAIN_AS_IS for the benchmark behind it).
+Tokens we make ourselves (the Date, Message-IDs, fixed machine headers) are checked and stored as
+they are (`set_raw`): the email package would otherwise turn an over-long Message-ID into an
+RFC 2047 encoded word, which RFC 2047 section 5 forbids there and which breaks threading in
+other mail clients.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ MAX_REFERENCES = 20
 # RFC 5322 2.1.1: no line longer than 998 characters; a body that has one is quoted-printable.
 MAX_LINE = 998
 FILE_POLICY = WIRE_POLICY.clone(linesep="\n")
+_HEADER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 _RE_PREFIX = re.compile(r"^\s*((re|aw|sv|antw)\s*:\s*)+", re.I)
 
 
@@ -147,10 +150,10 @@ _SEVEN_BIT = WIRE_POLICY.header_factory("Content-Transfer-Encoding", "7bit")
 def _set_body(message: EmailMessage, text: str) -> None:
     cte = _body_cte(text)
     if cte == "7bit" and WRITE_PLAIN_AS_IS:
-        # What set_content(text, charset="utf-8", cte="7bit") stores, without making the
-        # three header objects: lines as str.splitlines() gives them, LF-joined.
-        # Content-Type and -Transfer-Encoding as shared header objects: the generator reads
-        # them back several times per message, and a stored string is parsed at every read.
+        # What set_content(text, charset="utf-8", cte="7bit") stores (lines as
+        # str.splitlines() gives them, LF-joined) without making three header objects per
+        # message. Content-Type and -Transfer-Encoding are shared header objects: the generator
+        # reads them back several times per message, and a stored string is parsed at each read.
         message.set_raw("Content-Type", _PLAIN_TEXT)
         message.set_raw("Content-Transfer-Encoding", _SEVEN_BIT)
         message.set_raw("MIME-Version", "1.0")
@@ -240,6 +243,8 @@ def new_message(
         ids = [_message_id(mid, "references") for mid in references]
         message.set_raw("References", _folded_ids(ids))
     for name, value in extra_headers:
+        if not _HEADER_NAME.fullmatch(name):
+            raise ComposeError("header", f"{name!r} is not a header name")
         value = single_line(value, name.lower())
         if not value.isascii() or len(name) + len(value) > 76:
             raise ComposeError(name.lower(), "must be a short ASCII value")
