@@ -82,22 +82,12 @@ def secret_key(home: Path) -> str:
     raw = os.environ.get("FOLLOWUP_SECRET_KEY")
     if raw:
         return raw
-    path = home / "secret_key"
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        pass
     import secrets
 
-    key = secrets.token_urlsafe(50)
-    # O_EXCL: two processes starting at once must not overwrite each other's key.
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
-    return key
+    from followup.lib.crypto import key_file
+
+    # 50 characters: Django's deployment check wants at least that many.
+    return key_file(home / "secret_key", lambda: secrets.token_urlsafe(50))
 
 
 def database_config(url: str, home: Path) -> dict[str, object]:

@@ -7,9 +7,7 @@ a missing id and for another user's id alike. Bad input never gives a 500: servi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -34,9 +32,8 @@ from followup.core.errors import InvalidInput, NotFound
 from followup.core.models import Application, FollowUp, MessageTemplate
 from followup.front import auth, forms, queries
 from followup.front import profile as profile_service
-from followup.lib.addresses import has_line_break
 from followup.lib.vocabulary import zone_or_utc
-from followup.mail import accounts
+from followup.mail import accounts, compose
 from followup.notify import services as notify
 from followup.planner import types as p
 
@@ -607,36 +604,12 @@ def draft_eml(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     if fu.channel != p.EMAIL:
         raise Http404("Only email follow-ups can be downloaded")
     profile = _profile(request)
-    to_name = fu.recipient.name if fu.recipient else ""
-    to_email = fu.recipient.email if fu.recipient else ""
-    headers = [fu.subject, to_name, to_email, profile.full_name, profile.email, fu.message_id]
-    if any(has_line_break(value or "") for value in headers):
-        return HttpResponseBadRequest(
-            "This draft has a line break in its subject or an address; fix it before downloading.",
-            content_type="text/plain; charset=utf-8",
-        )
-    message = EmailMessage()
     try:
-        if to_email:
-            message["To"] = formataddr((to_name, to_email)) if to_name else to_email
-        if profile.email:
-            message["From"] = (
-                formataddr((profile.full_name, profile.email))
-                if profile.full_name
-                else profile.email
-            )
-        message["Subject"] = fu.subject
-        message["Date"] = format_datetime(datetime.now(UTC))
-        if fu.message_id:
-            message["Message-ID"] = fu.message_id
-        if fu.in_reply_to:
-            message["In-Reply-To"] = fu.in_reply_to
-        message["X-Unsent"] = "1"  # Outlook and others open it as a draft to send
-        message.set_content(fu.body or "")
-        data = message.as_bytes()
-    except (ValueError, TypeError):
+        data = compose.draft_file(fu, compose.Person(profile.email or "", profile.full_name or ""))
+    except compose.ComposeError as exc:
         return HttpResponseBadRequest(
-            "This draft cannot be written as an email.", content_type="text/plain; charset=utf-8"
+            f"This draft cannot be written as an email: {exc}. Fix it before downloading.",
+            content_type="text/plain; charset=utf-8",
         )
     response = HttpResponse(data, content_type="message/rfc822")
     response["Content-Disposition"] = f'attachment; filename="followup-{fu.pk}-{fu.kind}.eml"'

@@ -14,6 +14,17 @@ from django.db import transaction
 from followup.core.errors import InvalidInput, NotFound
 from followup.lib.addresses import BadAddress, check_email, has_line_break
 from followup.mail import imap, smtp
+from followup.mail.connection import (
+    AUTHENTICATION,
+    CHECK_TIMEOUT,
+    DEFAULT_TIMEOUT,
+    ServerConfig,
+)
+
+# Re-exported (`X as X`): the CLI and the settings page read them from here.
+from followup.mail.connection import FAILURE_NAMES as FAILURE_NAMES
+from followup.mail.connection import CheckResult as CheckResult
+from followup.mail.crypto import SecretError
 from followup.mail.models import MailAccount, MailboxState, Security
 
 SECURITY_VALUES = tuple(Security.values)
@@ -152,7 +163,8 @@ def save_account(owner: AbstractBaseUser, data: AccountInput) -> MailAccount:
 
 
 def get_account(owner: AbstractBaseUser) -> MailAccount | None:
-    return MailAccount.objects.filter(owner=owner).first()
+    account: MailAccount | None = MailAccount.objects.filter(owner=owner).first()
+    return account
 
 
 def require_account(owner: AbstractBaseUser) -> MailAccount:
@@ -167,8 +179,9 @@ def delete_account(owner: AbstractBaseUser) -> bool:
     return bool(deleted)
 
 
-def smtp_config(account: MailAccount, timeout: float = 30.0) -> smtp.SmtpConfig:
-    return smtp.SmtpConfig(
+def smtp_config(account: MailAccount, timeout: float = DEFAULT_TIMEOUT) -> ServerConfig:
+    """Raises SecretError when the stored password cannot be decrypted."""
+    return ServerConfig(
         host=account.smtp_host,
         port=account.smtp_port,
         security=account.smtp_security,
@@ -178,10 +191,12 @@ def smtp_config(account: MailAccount, timeout: float = 30.0) -> smtp.SmtpConfig:
     )
 
 
-def imap_config(account: MailAccount, timeout: float = 30.0) -> imap.ImapConfig | None:
+def imap_config(account: MailAccount, timeout: float = DEFAULT_TIMEOUT) -> ServerConfig | None:
+    """None without IMAP settings. Raises SecretError when the stored password cannot be
+    decrypted."""
     if not account.has_imap:
         return None
-    return imap.ImapConfig(
+    return ServerConfig(
         host=account.imap_host,
         port=account.imap_port,
         security=account.imap_security,
@@ -222,41 +237,23 @@ def account_json(account: MailAccount) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class CheckResult:
-    protocol: str  # smtp | imap
-    ok: bool
-    kind: str  # ok | authentication | tls | unreachable | timeout | server
-    message: str
-
-
-FAILURE_NAMES = {
-    "ok": "OK",
-    smtp.AUTHENTICATION: "authentication failed",
-    smtp.TLS: "TLS failed",
-    smtp.UNREACHABLE: "host unreachable",
-    smtp.TIMEOUT: "timeout",
-    smtp.SERVER: "server error",
-    smtp.REJECTED: "refused",
-}
-
-
-def test_account(owner: AbstractBaseUser, timeout: float = 15.0) -> list[CheckResult]:
-    """Try SMTP (connect, TLS, login) and IMAP (connect, TLS, login, list folders)."""
+def test_account(owner: AbstractBaseUser, timeout: float = CHECK_TIMEOUT) -> list[CheckResult]:
+    """Try SMTP (connect, TLS, login) and, when set up, IMAP (connect, TLS, login, list folders):
+    one CheckResult per protocol."""
     account = require_account(owner)
-    results = []
-    from followup.mail.crypto import SecretError
-
     try:
-        smtp_cfg = smtp_config(account, timeout)
+        smtp_result = smtp.test_connection(smtp_config(account, timeout))
     except SecretError as exc:
-        return [CheckResult("smtp", False, smtp.AUTHENTICATION, str(exc))]
-    result = smtp.test_connection(smtp_cfg)
-    results.append(CheckResult("smtp", result.ok, result.kind, result.message))
-    imap_cfg = imap_config(account, timeout)
-    if imap_cfg is not None:
-        ok, kind, message = imap.test_connection(imap_cfg)
-        results.append(CheckResult("imap", ok, kind, message))
+        smtp_result = CheckResult("smtp", False, AUTHENTICATION, str(exc))
+    results = [smtp_result]
+    if account.has_imap:
+        try:
+            imap_cfg = imap_config(account, timeout)
+        except SecretError as exc:
+            results.append(CheckResult("imap", False, AUTHENTICATION, str(exc)))
+        else:
+            assert imap_cfg is not None
+            results.append(imap.test_connection(imap_cfg))
     return results
 
 

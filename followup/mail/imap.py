@@ -1,5 +1,14 @@
-"""IMAP protocol code: connect, list folders (special-use), read headers by UID in batches with
+"""IMAP on imap-tools: connect, list folders (special-use), read headers by UID in batches with
 BODY.PEEK (nothing is marked read), APPEND to Drafts/Sent, search by Message-ID.
+
+imap-tools' `MailBox` / `MailBoxStartTls` / `MailBoxUnencrypted` hold the session; its folder
+manager lists, selects and creates folders, its `uids()` searches and its `append()` appends.
+Three things imap-tools has no call for are done on its underlying imaplib client (`.client`),
+each in one small function below: fetching only some header fields or the first bytes of a
+message (`_uid_fetch`: its `fetch()` always takes the whole header or message and parses it into
+a `MailMessage`, which for a first scan of 10,000 messages costs several times the fetch itself,
+see benchmarks/bench_mail.py), reading APPENDUID from the APPEND answer (`_append_uid`), and
+deleting only our own UIDs (`delete_uids`: its `delete()` expunges the whole folder).
 
 No processing here: the poller hands the bytes to `followup.mail.replies.process_message`.
 """
@@ -8,22 +17,23 @@ from __future__ import annotations
 
 import contextlib
 import imaplib
-import re
-import socket
-import ssl
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from imap_tools.imap_utf7 import utf7_decode, utf7_encode
+from imap_tools import AND, BaseMailBox, FolderInfo, H, MailBox, MailBoxStartTls, MailBoxUnencrypted
+from imap_tools.consts import UID_PATTERN
+from imap_tools.errors import MailboxLoginError, MailboxStarttlsError, UnexpectedCommandStatusError
+from imap_tools.query import UidRange
 
-from followup.mail.smtp import (
-    AUTHENTICATION,
+from followup.mail.connection import (
     SERVER,
-    TIMEOUT,
     TLS,
-    UNREACHABLE,
+    CheckResult,
+    MailServerError,
     ServerConfig,
+    authentication_failed,
+    describe_network_failure,
     tls_context,
 )
 
@@ -47,17 +57,8 @@ HEADER_FIELDS = (
 MAX_MESSAGE_BYTES = 256 * 1024
 
 
-class MailboxError(Exception):
+class MailboxError(MailServerError):
     """An IMAP failure; `kind` names it plainly, `retry` says whether trying later may help."""
-
-    def __init__(self, message: str, retry: bool = True, kind: str = SERVER) -> None:
-        super().__init__(message)
-        self.message = message
-        self.retry = retry
-        self.kind = kind
-
-    def __str__(self) -> str:
-        return self.message
 
 
 ImapConfig = ServerConfig
@@ -66,12 +67,21 @@ ImapConfig = ServerConfig
 @dataclass(frozen=True)
 class Folder:
     name: str
-    flags: frozenset[str]
+    flags: frozenset[str]  # lower case: "\\all", "\\noselect"
     delimiter: str
 
     @property
     def selectable(self) -> bool:
         return "\\noselect" not in self.flags and "\\nonexistent" not in self.flags
+
+    @classmethod
+    def from_info(cls, info: FolderInfo) -> Folder:
+        """A folder as imap-tools' LIST answer describes it ("NIL": a flat name)."""
+        return cls(
+            name=info.name,
+            flags=frozenset(flag.lower() for flag in info.flags),
+            delimiter="" if info.delim.upper() == "NIL" else info.delim,
+        )
 
 
 @dataclass(frozen=True)
@@ -80,50 +90,6 @@ class FolderStatus:
     uidvalidity: int
     uidnext: int | None
     exists: int
-
-
-def encode_folder(name: str) -> str:
-    """A folder name as an IMAP astring: modified UTF-7, quoted."""
-    encoded = utf7_encode(name).decode("ascii")
-    return '"' + encoded.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-_LIST_RE = re.compile(
-    rb'^\((?P<flags>[^)]*)\)\s+(?P<delim>"(?:[^"\\]|\\.)*"|NIL)\s*(?P<name>.*)$', re.I
-)
-
-
-def _unquote(raw: bytes) -> bytes:
-    raw = raw.strip()
-    if len(raw) >= 2 and raw[:1] == b'"' and raw[-1:] == b'"':
-        return re.sub(rb"\\(.)", rb"\1", raw[1:-1])
-    return raw
-
-
-def parse_list_response(lines: Sequence[bytes | tuple[bytes, bytes] | None]) -> list[Folder]:
-    """Parse imaplib's LIST answer (atoms, quoted strings and literals)."""
-    folders = []
-    for item in lines:
-        if item is None:
-            continue
-        if isinstance(item, tuple):
-            head, literal = item
-            match = _LIST_RE.match(head.strip())
-            name_raw = literal
-        else:
-            match = _LIST_RE.match(item.strip())
-            name_raw = _unquote(match.group("name")) if match else b""
-        if not match:
-            continue
-        flags = frozenset(
-            f.lower() for f in match.group("flags").decode("ascii", "replace").split()
-        )
-        delim_raw = match.group("delim")
-        delimiter = (
-            "" if delim_raw.upper() == b"NIL" else _unquote(delim_raw).decode("ascii", "replace")
-        )
-        folders.append(Folder(name=utf7_decode(name_raw), flags=flags, delimiter=delimiter))
-    return folders
 
 
 def special_folder(folders: Sequence[Folder], flag: str) -> str | None:
@@ -142,259 +108,6 @@ def folders_to_poll(folders: Sequence[Folder]) -> list[str]:
     return [all_mail] if all_mail else ["INBOX"]
 
 
-_UID_RE = re.compile(rb"\bUID (\d+)", re.I)
-
-
-def _describe(exc: BaseException, config: ImapConfig, stage: str) -> MailboxError:
-    where = f"{config.host}:{config.port}"
-    if isinstance(exc, MailboxError):
-        return exc
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return MailboxError(
-            f"TLS failed at {where}: the server's certificate could not be verified "
-            f"({exc.verify_message or exc.reason})",
-            kind=TLS,
-        )
-    if isinstance(exc, ssl.SSLError):
-        return MailboxError(
-            f"TLS failed at {where}: {exc.reason or exc} (is the security setting right for "
-            f"port {config.port}? 993 is SSL, 143 is STARTTLS)",
-            kind=TLS,
-        )
-    if isinstance(exc, (TimeoutError, socket.timeout)):
-        return MailboxError(f"timeout: {where} did not answer in time", kind=TIMEOUT)
-    if isinstance(exc, socket.gaierror):
-        return MailboxError(
-            f"host unreachable: {config.host!r} was not found ({exc.strerror or exc})",
-            kind=UNREACHABLE,
-        )
-    if isinstance(exc, ConnectionRefusedError):
-        return MailboxError(
-            f"host unreachable: {where} refused the connection (is the port right?)",
-            kind=UNREACHABLE,
-        )
-    if isinstance(exc, imaplib.IMAP4.abort):
-        return MailboxError(f"{where} closed the connection ({exc})", kind=SERVER)
-    if isinstance(exc, imaplib.IMAP4.error):
-        text = str(exc)
-        if stage == "login":
-            return MailboxError(
-                f"authentication failed at {where}: the server refused the user name or password "
-                "(Gmail and Microsoft 365 need an app password)",
-                kind=AUTHENTICATION,
-            )
-        if stage == "starttls":
-            return MailboxError(f"TLS failed at {where}: {text}", kind=TLS)
-        return MailboxError(f"IMAP error at {where}: {text}", kind=SERVER)
-    if isinstance(exc, OSError):
-        return MailboxError(f"host unreachable: {where} ({exc.strerror or exc})", kind=UNREACHABLE)
-    raise exc
-
-
-class ImapClient:
-    """A logged-in IMAP session. Use as a context manager."""
-
-    def __init__(self, config: ImapConfig) -> None:
-        self.config = config
-        self._imap: imaplib.IMAP4 | None = None
-        self._folders: list[Folder] | None = None
-        self.selected: FolderStatus | None = None
-
-    def __repr__(self) -> str:
-        return f"<ImapClient {self.config.host}:{self.config.port}>"
-
-    # -- session ---------------------------------------------------------------------------
-
-    def connect(self) -> ImapClient:
-        if self._imap is not None:
-            return self
-        c = self.config
-        stage = "connect"
-        imap: imaplib.IMAP4 | None = None
-        try:
-            if c.security == "ssl":
-                imap = imaplib.IMAP4_SSL(
-                    c.host, c.port, ssl_context=tls_context(), timeout=c.timeout
-                )
-            else:
-                imap = imaplib.IMAP4(c.host, c.port, timeout=c.timeout)
-                if c.security == "starttls":
-                    stage = "starttls"
-                    imap.starttls(ssl_context=tls_context())
-            stage = "login"
-            imap.login(c.user, c.password.reveal())
-        except BaseException as exc:
-            if imap is not None:
-                with contextlib.suppress(Exception):  # already failing: the first error counts
-                    imap.shutdown()
-            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                raise
-            raise _describe(exc, c, stage) from None
-        self._imap = imap
-        return self
-
-    def close(self) -> None:
-        if self._imap is None:
-            return
-        imap, self._imap = self._imap, None
-        try:
-            imap.logout()
-        except Exception:
-            with contextlib.suppress(Exception):  # the connection is gone either way
-                imap.shutdown()
-
-    def __enter__(self) -> ImapClient:
-        return self.connect()
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @property
-    def imap(self) -> imaplib.IMAP4:
-        if self._imap is None:
-            self.connect()
-        assert self._imap is not None
-        return self._imap
-
-    def _call(self, name: str, *args: object) -> list[object]:
-        try:
-            method = getattr(self.imap, name)
-            typ, data = method(*args)
-        except BaseException as exc:
-            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                raise
-            raise _describe(exc, self.config, name) from None
-        if typ != "OK":
-            detail = b" ".join(d for d in data if isinstance(d, bytes)).decode("utf-8", "replace")
-            raise MailboxError(f"IMAP {name.upper()} failed: {detail}", kind=SERVER)
-        return list(data)
-
-    def _uid(self, command: str, *args: object) -> list[object]:
-        try:
-            typ, data = self.imap.uid(command, *args)
-        except BaseException as exc:
-            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                raise
-            raise _describe(exc, self.config, command.lower()) from None
-        if typ != "OK":
-            detail = b" ".join(d for d in data if isinstance(d, bytes)).decode("utf-8", "replace")
-            raise MailboxError(f"IMAP UID {command} failed: {detail}", kind=SERVER)
-        return list(data)
-
-    # -- folders ---------------------------------------------------------------------------
-
-    def folders(self, refresh: bool = False) -> list[Folder]:
-        if self._folders is None or refresh:
-            data = self._call("list", '""', '"*"')
-            self._folders = parse_list_response(data)  # type: ignore[arg-type]
-        return self._folders
-
-    def special_folder(self, flag: str) -> str | None:
-        return special_folder(self.folders(), flag)
-
-    def folder_exists(self, name: str) -> bool:
-        return any(f.name == name for f in self.folders())
-
-    def ensure_folder(self, name: str) -> None:
-        if self.folder_exists(name):
-            return
-        try:
-            self._call("create", encode_folder(name))
-        except MailboxError:
-            if not self.folder_exists(name) and not any(
-                f.name == name for f in self.folders(refresh=True)
-            ):
-                raise
-        self._folders = None
-
-    def select(self, name: str, readonly: bool = True) -> FolderStatus:
-        """EXAMINE (read-only, the default: nothing can be marked read) or SELECT a folder."""
-        data = self._call("select", encode_folder(name), readonly)
-        exists = int(data[0]) if data and isinstance(data[0], bytes) and data[0].isdigit() else 0
-        uidvalidity = self._response_int("UIDVALIDITY")
-        uidnext = self._response_int("UIDNEXT")
-        if uidvalidity is None:
-            raise MailboxError(f"the server gave no UIDVALIDITY for {name!r}", kind=SERVER)
-        self.selected = FolderStatus(
-            name=name, uidvalidity=uidvalidity, uidnext=uidnext, exists=exists
-        )
-        return self.selected
-
-    def _response_int(self, code: str) -> int | None:
-        _, values = self.imap.response(code)
-        for value in reversed(values or []):
-            if isinstance(value, bytes) and value.strip().isdigit():
-                return int(value.strip())
-        return None
-
-    # -- reading ---------------------------------------------------------------------------
-
-    def uids_after(self, last_uid: int) -> list[int]:
-        """UIDs in the selected folder greater than `last_uid`, ascending."""
-        data = self._uid("SEARCH", f"UID {last_uid + 1}:*")
-        uids = sorted({int(x) for chunk in data if isinstance(chunk, bytes) for x in chunk.split()})
-        # "n:*" always includes the highest UID, even when it is below n.
-        return [u for u in uids if u > last_uid]
-
-    def fetch_headers(
-        self, uids: Sequence[int], fields: Sequence[str] = HEADER_FIELDS
-    ) -> Iterator[tuple[int, bytes]]:
-        """(uid, header bytes) for the given UIDs, in one UID FETCH; BODY.PEEK marks nothing read."""
-        if not uids:
-            return
-        spec = f"(UID BODY.PEEK[HEADER.FIELDS ({' '.join(fields)})])"
-        data = self._uid("FETCH", uid_set(uids), spec)
-        yield from parse_fetch(data)
-
-    def fetch_message(self, uid: int, max_bytes: int = MAX_MESSAGE_BYTES) -> bytes | None:
-        """The message (its first `max_bytes`), without marking it read."""
-        data = self._uid("FETCH", str(uid), f"(UID BODY.PEEK[]<0.{max_bytes}>)")
-        for _, body in parse_fetch(data):
-            return body
-        return None
-
-    def search_message_id(self, folder: str, message_id: str) -> list[int]:
-        """UIDs in `folder` whose Message-ID header contains `message_id`."""
-        self.select(folder)
-        needle = message_id.strip()
-        if not needle or any(ch in needle for ch in '"\\\r\n'):
-            return []
-        data = self._uid("SEARCH", "HEADER", "Message-ID", f'"{needle}"')
-        return sorted({int(x) for chunk in data if isinstance(chunk, bytes) for x in chunk.split()})
-
-    # -- writing ---------------------------------------------------------------------------
-
-    def append(
-        self,
-        folder: str,
-        message: bytes,
-        flags: Sequence[str] = (),
-        when: datetime | None = None,
-    ) -> tuple[int, int] | None:
-        """APPEND a message; returns (uidvalidity, uid) when the server says (UIDPLUS)."""
-        self.ensure_folder(folder)
-        flag_text = "(" + " ".join(flags) + ")" if flags else None
-        date_text = imaplib.Time2Internaldate(when) if when is not None else None
-        data = self._call("append", encode_folder(folder), flag_text, date_text, message)
-        for chunk in data:
-            if isinstance(chunk, bytes):
-                match = re.search(rb"APPENDUID (\d+) (\d+)", chunk)
-                if match:
-                    return int(match.group(1)), int(match.group(2))
-        return None
-
-    def delete_uids(self, folder: str, uids: Sequence[int]) -> None:
-        if not uids:
-            return
-        self.select(folder, readonly=False)
-        self._uid("STORE", uid_set(uids), "+FLAGS.SILENT", "(\\Deleted)")
-        caps = self.imap.capabilities
-        if "UIDPLUS" in caps:
-            self._uid("EXPUNGE", uid_set(uids))
-        else:
-            self._call("expunge")
-
-
 def uid_set(uids: Sequence[int]) -> str:
     """Compact a list of UIDs into an IMAP sequence set: 1:5,7,9:12."""
     ordered = sorted(set(uids))
@@ -410,30 +123,295 @@ def uid_set(uids: Sequence[int]) -> str:
     return ",".join(parts)
 
 
-def parse_fetch(data: Sequence[object]) -> Iterator[tuple[int, bytes]]:
-    """imaplib's FETCH answer -> (uid, literal) pairs. The UID may come before or after the
-    literal in the response, so both places are looked at."""
-    items = list(data)
-    for i, item in enumerate(items):
-        if not isinstance(item, tuple) or len(item) < 2:
-            continue
-        head, body = item[0], item[1]
-        match = _UID_RE.search(head) if isinstance(head, bytes) else None
-        if match is None and i + 1 < len(items) and isinstance(items[i + 1], bytes):
-            match = _UID_RE.search(items[i + 1])  # type: ignore[arg-type]
-        if match is None or not isinstance(body, bytes):
-            continue
-        yield int(match.group(1)), body
+def _describe(exc: BaseException, config: ServerConfig, stage: str) -> MailboxError:
+    """Any exception from imap-tools, imaplib, socket or ssl as a MailboxError with a plain name."""
+    if isinstance(exc, MailboxError):
+        return exc
+    if isinstance(exc, MailboxLoginError) or (
+        stage == "login" and isinstance(exc, imaplib.IMAP4.error | UnexpectedCommandStatusError)
+    ):
+        kind, message = authentication_failed(config)
+        return MailboxError(message, kind=kind)
+    if isinstance(exc, MailboxStarttlsError) or (
+        # MailBoxStartTls says STARTTLS while it connects: imaplib raises IMAP4.error when the
+        # server does not offer it.
+        stage == "connect"
+        and config.security == "starttls"
+        and isinstance(exc, imaplib.IMAP4.error)
+        and not isinstance(exc, imaplib.IMAP4.abort)
+    ):
+        return MailboxError(f"TLS failed at {config.where}: {exc}", kind=TLS)
+    if isinstance(exc, imaplib.IMAP4.abort):
+        return MailboxError(f"{config.where} closed the connection ({exc})", kind=SERVER)
+    if isinstance(exc, UnexpectedCommandStatusError):
+        typ, data = exc.command_result[0], exc.command_result[1]
+        detail = b" ".join(d for d in data or [] if isinstance(d, bytes)).decode("utf-8", "replace")
+        return MailboxError(f"IMAP {stage.upper()} failed: {typ} {detail}".strip(), kind=SERVER)
+    if isinstance(exc, imaplib.IMAP4.error):
+        return MailboxError(f"IMAP error at {config.where}: {exc}", kind=SERVER)
+    named = describe_network_failure(exc, config, "imap")
+    if named is not None:
+        kind, message = named
+        return MailboxError(message, kind=kind)
+    raise exc
 
 
-def test_connection(config: ImapConfig) -> tuple[bool, str, str]:
-    """(ok, kind, message): connect, secure, log in and list folders."""
+def _open_mailbox(config: ServerConfig) -> BaseMailBox:
+    """Connect (and, for STARTTLS, secure) with the certificate always verified."""
+    if config.security == "ssl":
+        return MailBox(config.host, config.port, timeout=config.timeout, ssl_context=tls_context())
+    if config.security == "starttls":
+        return MailBoxStartTls(
+            config.host, config.port, timeout=config.timeout, ssl_context=tls_context()
+        )
+    return MailBoxUnencrypted(config.host, config.port, timeout=config.timeout)
+
+
+class ImapClient:
+    """A logged-in IMAP session. Use as a context manager."""
+
+    def __init__(self, config: ServerConfig) -> None:
+        self.config = config
+        self._mailbox: BaseMailBox | None = None
+        self._folders: list[Folder] | None = None
+        self.selected: FolderStatus | None = None
+
+    def __repr__(self) -> str:
+        return f"<ImapClient {self.config.where}>"
+
+    # -- session ---------------------------------------------------------------------------
+
+    def connect(self) -> ImapClient:
+        if self._mailbox is not None:
+            return self
+        stage = "connect"
+        mailbox: BaseMailBox | None = None
+        try:
+            mailbox = _open_mailbox(self.config)
+            stage = "login"
+            user, password = self.config.user, self.config.password.reveal()
+            # No initial folder: imap-tools would SELECT (read-write) INBOX; we EXAMINE later.
+            if user.isascii() and password.isascii():
+                mailbox.login(user, password, initial_folder=None)
+            else:  # LOGIN takes ASCII only; AUTHENTICATE PLAIN carries UTF-8 (RFC 4616)
+                mailbox.login_utf8(user, password, initial_folder=None)
+        except BaseException as exc:
+            if mailbox is not None:
+                with contextlib.suppress(Exception):  # already failing: the first error counts
+                    mailbox.client.shutdown()
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            raise _describe(exc, self.config, stage) from None
+        self._mailbox = mailbox
+        return self
+
+    def close(self) -> None:
+        if self._mailbox is None:
+            return
+        mailbox, self._mailbox = self._mailbox, None
+        try:
+            mailbox.logout()
+        except Exception:
+            with contextlib.suppress(Exception):  # the connection is gone either way
+                mailbox.client.shutdown()
+
+    def __enter__(self) -> ImapClient:
+        return self.connect()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def mailbox(self) -> BaseMailBox:
+        """The imap-tools session (connected on first use)."""
+        if self._mailbox is None:
+            self.connect()
+        assert self._mailbox is not None
+        return self._mailbox
+
+    @contextlib.contextmanager
+    def _command(self, stage: str) -> Iterator[BaseMailBox]:
+        """Run IMAP calls; any failure leaves as a MailboxError with a plain name."""
+        try:
+            yield self.mailbox
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+                raise
+            raise _describe(exc, self.config, stage) from None
+
+    # -- folders ---------------------------------------------------------------------------
+
+    def folders(self, refresh: bool = False) -> list[Folder]:
+        if self._folders is None or refresh:
+            with self._command("list") as mailbox:
+                self._folders = [Folder.from_info(info) for info in mailbox.folder.list()]
+        return self._folders
+
+    def special_folder(self, flag: str) -> str | None:
+        return special_folder(self.folders(), flag)
+
+    def folder_exists(self, name: str) -> bool:
+        return any(f.name == name for f in self.folders())
+
+    def ensure_folder(self, name: str) -> None:
+        if self.folder_exists(name):
+            return
+        try:
+            with self._command("create") as mailbox:
+                mailbox.folder.create(name)
+        except MailboxError:
+            # Created meanwhile by someone else (another client, a second worker): fine.
+            if not any(f.name == name for f in self.folders(refresh=True)):
+                raise
+        self._folders = None
+
+    def select(self, name: str, readonly: bool = True) -> FolderStatus:
+        """EXAMINE (read-only, the default: nothing can be marked read) or SELECT a folder."""
+        with self._command("select") as mailbox:
+            _, data = mailbox.folder.set(name, readonly=readonly)
+            # The SELECT answer's response codes, as imaplib keeps them (RFC 3501 7.1).
+            uidvalidity = _response_number(mailbox.client, "UIDVALIDITY")
+            uidnext = _response_number(mailbox.client, "UIDNEXT")
+        first = data[0] if data else b""
+        exists = int(first) if isinstance(first, bytes) and first.isdigit() else 0
+        if uidvalidity is None:
+            raise MailboxError(f"the server gave no UIDVALIDITY for {name!r}", kind=SERVER)
+        self.selected = FolderStatus(
+            name=name, uidvalidity=uidvalidity, uidnext=uidnext, exists=exists
+        )
+        return self.selected
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def uids_after(self, last_uid: int) -> list[int]:
+        """UIDs in the selected folder greater than `last_uid`, ascending."""
+        with self._command("search") as mailbox:
+            found = mailbox.uids(AND(uid=UidRange(str(last_uid + 1), "*")), charset=None)
+        # "n:*" always includes the highest UID, even when it is below n.
+        return sorted({int(uid) for uid in found if int(uid) > last_uid})
+
+    def fetch_headers(
+        self, uids: Sequence[int], fields: Sequence[str] = HEADER_FIELDS
+    ) -> Iterator[tuple[int, bytes]]:
+        """(uid, header bytes) for the given UIDs, in one UID FETCH; BODY.PEEK marks nothing read."""
+        if not uids:
+            return
+        item = f"BODY.PEEK[HEADER.FIELDS ({' '.join(fields)})]"
+        with self._command("fetch") as mailbox:
+            pairs = list(_uid_fetch(mailbox, uid_set(uids), item))
+        yield from pairs
+
+    def fetch_message(self, uid: int, max_bytes: int = MAX_MESSAGE_BYTES) -> bytes | None:
+        """The message (its first `max_bytes`), without marking it read."""
+        with self._command("fetch") as mailbox:
+            for _, body in _uid_fetch(mailbox, str(uid), f"BODY.PEEK[]<0.{max_bytes}>"):
+                return body
+        return None
+
+    def search_message_id(self, folder: str, message_id: str) -> list[int]:
+        """UIDs in `folder` whose Message-ID header contains `message_id`."""
+        self.select(folder)
+        needle = message_id.strip()
+        if not needle or "\r" in needle or "\n" in needle:
+            return []
+        with self._command("search") as mailbox:
+            found = mailbox.uids(AND(header=H("Message-ID", needle)), charset=None)
+        return sorted({int(uid) for uid in found})
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def append(
+        self,
+        folder: str,
+        message: bytes,
+        flags: Sequence[str] = (),
+        when: datetime | None = None,
+    ) -> tuple[int, int] | None:
+        """APPEND a message; returns (uidvalidity, uid) when the server says (UIDPLUS)."""
+        self.ensure_folder(folder)
+        with self._command("append") as mailbox:
+            _, data = mailbox.append(message, folder, dt=when, flag_set=list(flags))
+        return _append_uid(data)
+
+    def delete_uids(self, folder: str, uids: Sequence[int]) -> None:
+        """Delete these messages only. imap-tools' `delete()` would EXPUNGE the whole folder,
+        removing messages the user marked deleted in their own client too: with UIDPLUS only our
+        UIDs are expunged (RFC 4315 UID EXPUNGE)."""
+        if not uids:
+            return
+        self.select(folder, readonly=False)
+        with self._command("store") as mailbox:
+            client = mailbox.client
+            _ok(client.uid("STORE", uid_set(uids), "+FLAGS.SILENT", "(\\Deleted)"), "store")
+            if "UIDPLUS" in client.capabilities:
+                _ok(client.uid("EXPUNGE", uid_set(uids)), "expunge")
+            else:
+                mailbox.expunge()
+
+
+# ---------------------------------------------------------------------------------------------
+# On imaplib directly: what imap-tools has no call for (see the module's docstring)
+
+
+def _ok(result: tuple[str, list[object]], command: str) -> list[object]:
+    typ, data = result
+    if typ != "OK":
+        detail = b" ".join(d for d in data if isinstance(d, bytes)).decode("utf-8", "replace")
+        raise MailboxError(f"IMAP {command.upper()} failed: {detail}", kind=SERVER)
+    return data
+
+
+def _response_number(client: imaplib.IMAP4, code: str) -> int | None:
+    """A numeric response code of the last command (UIDVALIDITY, UIDNEXT), from imaplib."""
+    _, values = client.response(code)
+    for value in reversed(values or []):
+        if isinstance(value, bytes) and value.strip().isdigit():
+            return int(value.strip())
+    return None
+
+
+def _uid_fetch(mailbox: BaseMailBox, uids: str, item: str) -> Iterator[tuple[int, bytes]]:
+    """UID FETCH one literal `item` (e.g. BODY.PEEK[HEADER.FIELDS (...)]) -> (uid, bytes).
+
+    imaplib answers each message as a (prefix, literal) tuple followed by the rest of its line;
+    the UID sits in either, so both are read with imap-tools' own UID pattern. Other lines (an
+    unsolicited FLAGS update) carry no literal and are skipped."""
+    data = _ok(mailbox.client.uid("FETCH", uids, f"(UID {item})"), "fetch")
+    for index, part in enumerate(data):
+        if not isinstance(part, tuple) or len(part) < 2 or not isinstance(part[1], bytes):
+            continue
+        prefix = part[0].decode("ascii", "replace") if isinstance(part[0], bytes) else ""
+        match = UID_PATTERN.search(prefix)
+        if match is None and index + 1 < len(data):
+            rest = data[index + 1]
+            if isinstance(rest, bytes):
+                match = UID_PATTERN.search(rest.decode("ascii", "replace"))
+        if match is not None:
+            yield int(match.group("uid")), part[1]
+
+
+def _append_uid(data: Sequence[object]) -> tuple[int, int] | None:
+    """(uidvalidity, uid) from an APPEND answer's response code "[APPENDUID 38505 3955]"
+    (RFC 4315); None when the server does not say."""
+    for line in data:
+        if not isinstance(line, bytes) or not line.upper().startswith(b"[APPENDUID "):
+            continue
+        words = line[1 : line.find(b"]")].split()
+        if len(words) == 3 and words[1].isdigit() and words[2].isdigit():
+            return int(words[1]), int(words[2])
+    return None
+
+
+def test_connection(config: ServerConfig) -> CheckResult:
+    """Connect, secure, log in and list folders: name the failure plainly."""
     try:
         with ImapClient(config) as client:
             names = [f.name for f in client.folders()]
     except MailboxError as exc:
-        return False, exc.kind, exc.message
-    return True, "ok", f"IMAP at {config.host}:{config.port}: logged in, {len(names)} folders"
+        return CheckResult("imap", False, exc.kind, exc.message)
+    return CheckResult(
+        "imap", True, "ok", f"IMAP at {config.where}: logged in, {len(names)} folders"
+    )
 
 
-test_connection.__test__ = False  # type: ignore[attr-defined]
+test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test

@@ -9,93 +9,80 @@ the problem, not this message) stop a batch: the remaining rows wait for the nex
 from __future__ import annotations
 
 import contextlib
-import os
 import smtplib
-import socket
-import ssl
-from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
 from email.utils import getaddresses
 
-from followup.mail.crypto import Secret
+from followup.lib.crypto import Secret
+from followup.mail.connection import (
+    AUTHENTICATION,
+    REJECTED,
+    SERVER,
+    TIMEOUT,
+    TLS,
+    UNREACHABLE,
+    CheckResult,
+    MailServerError,
+    ServerConfig,
+    authentication_failed,
+    describe_network_failure,
+    tls_context,
+)
 
-AUTHENTICATION = "authentication"
-TLS = "tls"
-UNREACHABLE = "unreachable"
-TIMEOUT = "timeout"
-REJECTED = "rejected"
-SERVER = "server"
-
-CA_FILE_ENV = "FOLLOWUP_MAIL_CA_FILE"
-
-
-class DeliveryError(Exception):
-    def __init__(
-        self, message: str, retry: bool, kind: str = SERVER, *, account_level: bool = False
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.retry = retry
-        self.kind = kind
-        self.account_level = account_level
-
-    def __str__(self) -> str:
-        return self.message
-
-
-@dataclass(frozen=True)
-class ServerConfig:
-    """Where and how to connect to a mail server (SMTP or IMAP: the same facts)."""
-
-    host: str
-    port: int
-    security: str  # ssl | starttls | none
-    user: str
-    password: Secret
-    timeout: float = 30.0
-
+__all__ = [
+    "AUTHENTICATION",
+    "REJECTED",
+    "SERVER",
+    "TIMEOUT",
+    "TLS",
+    "UNREACHABLE",
+    "WIRE_POLICY",
+    "DeliveryError",
+    "ServerConfig",
+    "SmtpConfig",
+    "SmtpConnection",
+    "describe",
+    "envelope",
+    "message_bytes",
+    "send",
+    "test_connection",
+]
 
 SmtpConfig = ServerConfig
 
-
-def tls_context() -> ssl.SSLContext:
-    """Certificates are always verified; FOLLOWUP_MAIL_CA_FILE adds a CA (a self-hosted server)."""
-    context = ssl.create_default_context()
-    ca_file = os.environ.get(CA_FILE_ENV)
-    if ca_file:
-        context.load_verify_locations(cafile=ca_file)
-    return context
+# The bytes on the wire: CRLF line ends, long header lines folded (RFC 5322). Header values the
+# composer stored as they are (`set_raw`: dates and message ids it checked) are written as they
+# are, not refolded into RFC 2047 encoded words (see followup.mail.compose).
+WIRE_POLICY = policy.SMTP.clone(refold_source="none")
 
 
-def describe(exc: BaseException, host: str, port: int, stage: str = "") -> DeliveryError:
+class DeliveryError(MailServerError):
+    """An SMTP failure. `account_level` errors (the server or the login is the problem, not this
+    message) stop a batch: the remaining rows wait for the next attempt."""
+
+    def __init__(
+        self, message: str, retry: bool, kind: str = SERVER, *, account_level: bool = False
+    ) -> None:
+        super().__init__(message, retry=retry, kind=kind)
+        self.account_level = account_level
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+
+
+def describe(exc: BaseException, config: ServerConfig, stage: str = "") -> DeliveryError:
     """Turn any exception from smtplib/socket/ssl into a DeliveryError with a plain name."""
-    where = f"{host}:{port}"
     if isinstance(exc, DeliveryError):
         return exc
-    if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return DeliveryError(
-            f"authentication failed at {where}: the server refused the user name or password "
-            "(Gmail and Microsoft 365 need an app password)",
-            retry=True,
-            kind=AUTHENTICATION,
-            account_level=True,
-        )
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return DeliveryError(
-            f"TLS failed at {where}: the server's certificate could not be verified "
-            f"({exc.verify_message or exc.reason})",
-            retry=True,
-            kind=TLS,
-            account_level=True,
-        )
-    if isinstance(exc, ssl.SSLError):
-        return DeliveryError(
-            f"TLS failed at {where}: {exc.reason or exc} (is the security setting right for "
-            f"port {port}? 465 is SSL, 587 is STARTTLS)",
-            retry=True,
-            kind=TLS,
-            account_level=True,
-        )
+    where = config.where
+    if isinstance(exc, smtplib.SMTPAuthenticationError) or (
+        isinstance(exc, smtplib.SMTPResponseException) and stage == "login"
+    ):
+        detail = "" if isinstance(exc, smtplib.SMTPAuthenticationError) else _text(exc.smtp_error)
+        kind, message = authentication_failed(config, detail)
+        return DeliveryError(message, retry=True, kind=kind, account_level=True)
     if isinstance(exc, smtplib.SMTPNotSupportedError):
         what = "STARTTLS" if stage == "starttls" else "a required extension"
         return DeliveryError(
@@ -105,28 +92,17 @@ def describe(exc: BaseException, host: str, port: int, stage: str = "") -> Deliv
             account_level=True,
         )
     if isinstance(exc, smtplib.SMTPException) and stage == "login":
-        return DeliveryError(
-            f"authentication failed at {where}: {exc}",
-            retry=True,
-            kind=AUTHENTICATION,
-            account_level=True,
-        )
-    if isinstance(exc, (TimeoutError, socket.timeout)) or (
-        # smtplib reports a read timeout as "Connection unexpectedly closed: timed out"
-        isinstance(exc, smtplib.SMTPServerDisconnected)
-        and isinstance(exc.__context__, TimeoutError)
+        kind, message = authentication_failed(config, str(exc))
+        return DeliveryError(message, retry=True, kind=kind, account_level=True)
+    if isinstance(exc, smtplib.SMTPServerDisconnected) and isinstance(
+        exc.__context__, TimeoutError
     ):
-        return DeliveryError(
-            f"timeout: {where} did not answer in time",
-            retry=True,
-            kind=TIMEOUT,
-            account_level=True,
-        )
+        # smtplib reports a read timeout as "Connection unexpectedly closed: timed out"
+        exc = exc.__context__
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
         text = "; ".join(
-            f"{addr}: {code} {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"
-            for addr, (code, msg) in exc.recipients.items()
+            f"{addr}: {code} {_text(msg)}" for addr, (code, msg) in exc.recipients.items()
         )
         permanent = any(code >= 500 for code in codes)
         return DeliveryError(
@@ -142,12 +118,7 @@ def describe(exc: BaseException, host: str, port: int, stage: str = "") -> Deliv
             account_level=True,
         )
     if isinstance(exc, smtplib.SMTPResponseException):
-        code = exc.smtp_code
-        text = (
-            exc.smtp_error.decode(errors="replace")
-            if isinstance(exc.smtp_error, bytes)
-            else str(exc.smtp_error)
-        )
+        code, text = exc.smtp_code, _text(exc.smtp_error)
         if code >= 500:
             return DeliveryError(
                 f"the server refused the message: {code} {text}", retry=False, kind=REJECTED
@@ -155,29 +126,12 @@ def describe(exc: BaseException, host: str, port: int, stage: str = "") -> Deliv
         return DeliveryError(
             f"the server deferred the message: {code} {text}", retry=True, kind=SERVER
         )
-    if isinstance(exc, socket.gaierror):
-        return DeliveryError(
-            f"host unreachable: {host!r} was not found ({exc.strerror or exc})",
-            retry=True,
-            kind=UNREACHABLE,
-            account_level=True,
-        )
-    if isinstance(exc, ConnectionRefusedError):
-        return DeliveryError(
-            f"host unreachable: {where} refused the connection (is the port right?)",
-            retry=True,
-            kind=UNREACHABLE,
-            account_level=True,
-        )
-    if isinstance(exc, OSError):
-        return DeliveryError(
-            f"host unreachable: {where} ({exc.strerror or exc})",
-            retry=True,
-            kind=UNREACHABLE,
-            account_level=True,
-        )
-    if isinstance(exc, smtplib.SMTPException):
+    if isinstance(exc, smtplib.SMTPException):  # before the network errors: it is an OSError
         return DeliveryError(f"SMTP error at {where}: {exc}", retry=True, kind=SERVER)
+    named = describe_network_failure(exc, config, "smtp")
+    if named is not None:
+        kind, message = named
+        return DeliveryError(message, retry=True, kind=kind, account_level=True)
     raise exc
 
 
@@ -221,7 +175,7 @@ class SmtpConnection:
                 _quietly_close(smtp)
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
-            raise describe(exc, c.host, c.port, stage) from None
+            raise describe(exc, c, stage) from None
         self._smtp = smtp
 
     def send_bytes(self, from_addr: str, to_addrs: list[str], data: bytes) -> None:
@@ -232,14 +186,12 @@ class SmtpConnection:
         except BaseException as exc:
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
-            error = describe(exc, self.config.host, self.config.port, "send")
+            error = describe(exc, self.config, "send")
             if error.account_level:
                 self.close()
             raise error from None
         if refused:
-            raise describe(
-                smtplib.SMTPRecipientsRefused(refused), self.config.host, self.config.port
-            )
+            raise describe(smtplib.SMTPRecipientsRefused(refused), self.config)
 
     def send(self, message: EmailMessage) -> None:
         from_addr, to_addrs = envelope(message)
@@ -281,9 +233,8 @@ def _quietly_close(smtp: smtplib.SMTP) -> None:
 
 
 def message_bytes(message: EmailMessage) -> bytes:
-    from email import policy
-
-    return message.as_bytes(policy=policy.SMTP)
+    """The message on the wire (see WIRE_POLICY)."""
+    return message.as_bytes(policy=WIRE_POLICY)
 
 
 def envelope(message: EmailMessage) -> tuple[str, list[str]]:
@@ -300,13 +251,6 @@ def send(config: SmtpConfig, message: EmailMessage) -> None:
         connection.send(message)
 
 
-@dataclass(frozen=True)
-class CheckResult:
-    ok: bool
-    kind: str  # "ok" or one of the failure names
-    message: str
-
-
 def test_connection(config: SmtpConfig) -> CheckResult:
     """Connect, secure and log in: name the failure plainly (authentication, TLS, host
     unreachable, timeout)."""
@@ -314,8 +258,8 @@ def test_connection(config: SmtpConfig) -> CheckResult:
         with SmtpConnection(config) as connection:
             connection.open()
     except DeliveryError as exc:
-        return CheckResult(False, exc.kind, exc.message)
-    return CheckResult(True, "ok", f"SMTP at {config.host}:{config.port}: connected and logged in")
+        return CheckResult("smtp", False, exc.kind, exc.message)
+    return CheckResult("smtp", True, "ok", f"SMTP at {config.where}: connected and logged in")
 
 
 test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test

@@ -1,18 +1,15 @@
-"""Encryption at rest for notification URLs (they carry tokens and passwords).
-
-One key protects every secret: the mail package's Fernet key (FOLLOWUP_ENCRYPTION_KEY, else
-FOLLOWUP_HOME/encryption.key created with mode 0600).
-"""
+"""Notification URLs at rest (they carry tokens and passwords), through the one crypto helper
+(`followup.lib.crypto`): the same key as every other secret."""
 
 from __future__ import annotations
 
-from cryptography.fernet import InvalidToken
+from followup.lib import crypto as shared
 
-from followup.mail import crypto as shared
+__all__ = ["DecryptionFailed", "decrypt", "encrypt"]
 
 
-class DecryptionFailed(RuntimeError):
-    """The stored secret cannot be read with the current key (the key changed or was lost)."""
+class DecryptionFailed(shared.DecryptionFailed):
+    """A stored notification URL cannot be read with the current key."""
 
 
 def encrypt(text: str) -> str:
@@ -22,7 +19,7 @@ def encrypt(text: str) -> str:
 def decrypt(token: str) -> str:
     try:
         return shared.decrypt(token)
-    except (InvalidToken, ValueError):
+    except shared.DecryptionFailed:
         raise DecryptionFailed(
             "the stored URL cannot be decrypted with the current encryption key; "
             "remove the channel and add it again"

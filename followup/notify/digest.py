@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import make_msgid
 from typing import Any
 
 from django.db.models import F, Q
@@ -254,18 +254,24 @@ def build_message(
     digest: Digest, sender: str, to: str, sender_name: str = "followup"
 ) -> EmailMessage:
     """The digest as a multipart/alternative message from the user's own account to the user."""
-    message = EmailMessage()
-    message["Subject"] = digest.subject()
-    message["From"] = formataddr((sender_name, sender))
-    message["To"] = to
-    message["Date"] = format_datetime(timezone.now())
-    message["Message-ID"] = make_msgid("digest", domain=sender.rsplit("@", 1)[-1])
-    # RFC 3834: machine-written; the reply detector and auto-responders leave it alone.
-    message["Auto-Submitted"] = "auto-generated"
-    message["X-Followup-Digest"] = digest.day.isoformat()
-    message.set_content(render_text(digest))
-    message.add_alternative(render_html(digest), subtype="html")
-    return message
+    from followup.mail import compose
+
+    try:
+        return compose.new_message(
+            sender=compose.Person(sender, sender_name),
+            to=[compose.Person(to)],
+            subject=digest.subject(),
+            text=render_text(digest),
+            html=render_html(digest),
+            message_id=make_msgid("digest", domain=sender.rsplit("@", 1)[-1]),
+            extra_headers=[
+                # RFC 3834: machine-written; the reply detector and auto-responders leave it alone.
+                ("Auto-Submitted", "auto-generated"),
+                ("X-Followup-Digest", digest.day.isoformat()),
+            ],
+        )
+    except compose.ComposeError as exc:
+        raise DigestError(f"the digest cannot be written as an email: {exc}", retry=False) from None
 
 
 # ---------------------------------------------------------------------------------------------

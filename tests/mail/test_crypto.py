@@ -2,13 +2,17 @@
 
 import os
 import stat
+import subprocess
+import sys
 
 import pytest
 from cryptography.fernet import Fernet
 
+from followup import env
 from followup.mail import crypto
 from followup.mail.accounts import smtp_config
 from followup.mail.models import MailAccount
+from followup.notify import crypto as notify_crypto
 
 from .conftest import add_account
 
@@ -65,3 +69,59 @@ def test_a_changed_key_is_a_clear_error(tmp_path, settings, monkeypatch):
     with pytest.raises(crypto.SecretError) as exc:
         crypto.decrypt(token)
     assert "followup mail add" in str(exc.value)
+
+
+def test_the_secret_key_file_is_created_once_with_mode_0600(tmp_path, monkeypatch):
+    monkeypatch.delenv("FOLLOWUP_SECRET_KEY", raising=False)
+    key = env.secret_key(tmp_path)
+    path = tmp_path / "secret_key"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert len(key) >= 50 and path.read_text() == key
+    assert env.secret_key(tmp_path) == key
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]  # no temporary left
+
+
+def test_a_secret_key_from_the_environment_writes_no_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("FOLLOWUP_SECRET_KEY", "k" * 60)
+    assert env.secret_key(tmp_path) == "k" * 60
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_processes_starting_at_once_agree_on_one_key(tmp_path):
+    path = tmp_path / "encryption.key"
+    script = (
+        "import sys; from pathlib import Path; from followup.lib.crypto import key_file; "
+        "print('ready', flush=True); sys.stdin.read(); print(key_file(Path(sys.argv[1])))"
+    )
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
+    for worker in workers:  # every process has imported and waits...
+        assert worker.stdout.readline().strip() == "ready"
+    for worker in workers:  # ...and all are released together
+        worker.stdin.close()
+    keys = {worker.stdout.read().strip() for worker in workers}
+    assert [worker.wait() for worker in workers] == [0] * len(workers)
+    assert keys == {path.read_text()}
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["encryption.key"]
+    Fernet(path.read_bytes())  # a usable key
+
+
+def test_notification_urls_and_mail_passwords_share_one_key(tmp_path, settings, monkeypatch):
+    monkeypatch.delenv(crypto.KEY_ENV, raising=False)
+    settings.HOME = tmp_path
+    token = notify_crypto.encrypt("https://ntfy.example/topic?auth=secret")
+    assert crypto.decrypt(token) == "https://ntfy.example/topic?auth=secret"
+    assert [p.name for p in tmp_path.iterdir()] == [crypto.KEY_FILE]
+
+    monkeypatch.setenv(crypto.KEY_ENV, Fernet.generate_key().decode())
+    with pytest.raises(notify_crypto.DecryptionFailed) as exc:
+        notify_crypto.decrypt(token)
+    assert "remove the channel and add it again" in str(exc.value)

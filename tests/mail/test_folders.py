@@ -2,28 +2,30 @@
 Drafts and Sent."""
 
 import pytest
+from imap_tools import FolderInfo
 
 from followup.mail import imap
 from followup.mail.crypto import Secret
 
 pytestmark = pytest.mark.mail
 
-GMAIL_LIST = [
-    b'(\\HasNoChildren) "/" "INBOX"',
-    b'(\\HasChildren \\Noselect) "/" "[Gmail]"',
-    b'(\\All \\HasNoChildren) "/" "[Gmail]/All Mail"',
-    b'(\\Drafts \\HasNoChildren) "/" "[Gmail]/Drafts"',
-    b'(\\HasNoChildren \\Sent) "/" "[Gmail]/Sent Mail"',
-    (b'(\\HasNoChildren) "/" {14}', b"[Gmail]/&AMk-t&AOk-"),
+# Gmail's folders as imap-tools reads them from its LIST answer.
+GMAIL_FOLDERS = [
+    FolderInfo("INBOX", "/", ("\\HasNoChildren",)),
+    FolderInfo("[Gmail]", "/", ("\\HasChildren", "\\Noselect")),
+    FolderInfo("[Gmail]/All Mail", "/", ("\\All", "\\HasNoChildren")),
+    FolderInfo("[Gmail]/Drafts", "/", ("\\Drafts", "\\HasNoChildren")),
+    FolderInfo("[Gmail]/Sent Mail", "/", ("\\HasNoChildren", "\\Sent")),
+    FolderInfo("[Gmail]/Été", "/", ("\\HasNoChildren",)),
 ]
 
 
 def test_gmail_all_mail_is_polled_instead_of_the_inbox():
-    folders = imap.parse_list_response(GMAIL_LIST)
+    folders = [imap.Folder.from_info(info) for info in GMAIL_FOLDERS]
     assert imap.folders_to_poll(folders) == ["[Gmail]/All Mail"]
     assert imap.special_folder(folders, "\\Sent") == "[Gmail]/Sent Mail"
     assert imap.special_folder(folders, "\\Drafts") == "[Gmail]/Drafts"
-    assert "[Gmail]/Été" in [f.name for f in folders]  # modified UTF-7 in a literal
+    assert "[Gmail]/Été" in [f.name for f in folders]
 
 
 def test_without_all_mail_the_inbox_is_polled(mailbox):

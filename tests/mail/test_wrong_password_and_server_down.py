@@ -4,11 +4,13 @@ import socket
 from datetime import timedelta
 
 import pytest
+from cryptography.fernet import Fernet
 from django.utils import timezone
 
 from followup.core.models import FollowUp
 from followup.mail import accounts, imap, sender, smtp
-from followup.mail.crypto import Secret
+from followup.mail.connection import CheckResult
+from followup.mail.crypto import KEY_ENV, Secret
 from followup.mail.models import MailAccount
 
 from .conftest import (
@@ -147,12 +149,12 @@ def test_the_connection_test_names_each_failure_plainly(
     monkeypatch.delenv("FOLLOWUP_MAIL_CA_FILE")
     result = smtp.test_connection(config())
     assert result.kind == "tls" and "certificate" in result.message
-    ok, kind, message = imap.test_connection(
+    result = imap.test_connection(
         imap.ImapConfig(
             "127.0.0.1", mailbox.server.ssl_port, "ssl", mailbox.user, Secret("secret"), 5
         )
     )
-    assert (ok, kind) == (False, "tls")
+    assert (result.protocol, result.ok, result.kind) == ("imap", False, "tls")
 
 
 def test_a_server_that_never_answers_is_a_timeout():
@@ -164,3 +166,36 @@ def test_a_server_that_never_answers_is_a_timeout():
             smtp.SmtpConfig("127.0.0.1", port, "starttls", "", Secret(""), timeout=0.5)
         )
     assert result.kind == "timeout"
+
+
+def test_the_connection_test_gives_one_result_shape_for_both_protocols(
+    owner, smtp_server, mailbox, monkeypatch
+):
+    add_account(owner, smtp_server, mailbox)
+    results = accounts.test_account(owner)
+    assert all(type(r) is CheckResult for r in results)
+    assert [(r.protocol, r.ok, r.kind, r.name) for r in results] == [
+        ("smtp", True, "ok", "OK"),
+        ("imap", True, "ok", "OK"),
+    ]
+    assert results[0].message.startswith(f"SMTP at 127.0.0.1:{smtp_server.port}")
+    assert results[1].message.startswith(f"IMAP at 127.0.0.1:{mailbox.port}")
+
+    # Both servers gone: the same failure name for both protocols.
+    add_account(owner, None, None, imap_host="127.0.0.1", imap_port=free_port(), imap_user="x")
+    down = accounts.test_account(owner)
+    assert [(r.protocol, r.kind, r.name) for r in down] == [
+        ("smtp", "unreachable", "host unreachable"),
+        ("imap", "unreachable", "host unreachable"),
+    ]
+    assert all(r.message.startswith("host unreachable: 127.0.0.1:") for r in down)
+
+    # The stored passwords can no longer be read (the key changed): named, nothing raised.
+    add_account(owner, smtp_server, mailbox)
+    monkeypatch.setenv(KEY_ENV, Fernet.generate_key().decode())
+    results = accounts.test_account(owner)
+    assert [(r.protocol, r.ok, r.kind) for r in results] == [
+        ("smtp", False, "authentication"),
+        ("imap", False, "authentication"),
+    ]
+    assert all("followup mail add" in r.message for r in results)
