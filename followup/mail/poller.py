@@ -27,7 +27,8 @@ from followup.mail.accounts import imap_config
 from followup.mail.crypto import SecretError
 from followup.mail.imap import ImapClient, MailboxError, folders_to_poll
 from followup.mail.models import MailAccount, MailboxState
-from followup.mail.replies import HeaderFields, Outcome, ReplyIndex, parse_headers, process_message
+from followup.mail.reader import HeaderFields, parse_headers
+from followup.mail.replies import Outcome, ReplyIndex, process_message
 
 BATCH_SIZE = 500
 log = logging.getLogger("followup.mail.poller")
