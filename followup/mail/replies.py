@@ -188,10 +188,12 @@ def process_message(
     index = index or ReplyIndex.load(owner)
     msg = parse_message(raw)
     key = message_key(msg, raw)
-    if index.processed is not None and key in index.processed:
+    if index.processed is not None:
+        if key in index.processed:
+            return Outcome(DUPLICATE, detail="already processed")
+    elif ProcessedMessage.objects.filter(owner=owner, message_key=key).exists():
         return Outcome(DUPLICATE, detail="already processed")
-    if ProcessedMessage.objects.filter(owner=owner, message_key=key).exists():
-        return Outcome(DUPLICATE, detail="already processed")
+    # (Processed since the index was loaded, by another worker: `_record` finds it by its key.)
     sender = sender_address(msg.get("From"))
     if sender in index.own_addresses:
         return Outcome(IGNORED, detail="our own message")
@@ -216,6 +218,10 @@ def process_message(
     local_day = received.astimezone(zone_or_utc(fu.due_tz)).date()
     auto = detect_auto_reply(msg, text, local_day)
     if auto.auto or auto.out_of_office:
+        if auto.out_of_office:
+            # It moves the open check-ins as they stand: a reply earlier in the same batch must
+            # have stopped them first.
+            services.replan_owed_now(owner)
         return _record(
             owner, key, folder, index, lambda: _handle_auto_reply(owner, fu, auto, matched_by, now)
         )
@@ -226,6 +232,23 @@ def process_message(
         index,
         lambda: _handle_reply(owner, fu, msg, text, sender, received, matched_by),
     )
+
+
+def process_messages(
+    owner: AbstractBaseUser,
+    messages: Iterable[tuple[bytes, str]],
+    *,
+    index: ReplyIndex | None = None,
+    now: datetime | None = None,
+) -> list[Outcome]:
+    """`process_message` for each (raw bytes, folder) in turn, re-planning each application its
+    replies touched once at the end instead of once for each reply (the poller's batches).
+    `messages` may be a generator: each message is read only when its turn comes."""
+    index = index or ReplyIndex.load(owner)
+    with services.replanning_postponed(owner):
+        return [
+            process_message(owner, raw, folder, index=index, now=now) for raw, folder in messages
+        ]
 
 
 def _record(
