@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from email import policy
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import parsedate_to_datetime
@@ -35,6 +37,7 @@ __all__ = [
     "Classification",
     "HeaderFields",
     "classify",
+    "decoded",
     "detect_auto_reply",
     "detect_bounce",
     "message_date",
@@ -92,6 +95,17 @@ def parse_headers(raw: bytes) -> HeaderFields:
         if sep:
             fields.setdefault(name.strip().lower(), value.strip())
     return fields
+
+
+def decoded(value: str) -> str:
+    """A header value with its RFC 2047 encoded words ("=?utf-8?q?…?=") decoded, as a Message
+    gives it; HeaderFields keep values as written."""
+    if "=?" not in value:
+        return value
+    try:
+        return str(make_header(decode_header(value)))
+    except (HeaderParseError, LookupError, UnicodeDecodeError):
+        return value
 
 
 def parse_message(raw: bytes) -> EmailMessage:
@@ -364,7 +378,7 @@ def detect_auto_reply(msg: Headers, text: str, received: date) -> AutoReply:
     for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"):
         if msg.get(name) is not None:
             reasons.append(f"{name} header")
-    subject = str(msg.get("Subject") or "")
+    subject = decoded(str(msg.get("Subject") or ""))
     subject_ooo = _OOO_SUBJECT.search(subject)
     head = "\n".join(text.splitlines()[:12])
     body_ooo = _OOO_BODY.search(head)

@@ -46,6 +46,7 @@ from followup.mail.reader import (
     message_date,
     message_key,
     normalise_id,
+    parse_headers,
     parse_message,
     reply_text,
     sender_address,
@@ -187,14 +188,17 @@ def process_message(
     now = now or timezone.now()
     index = index or ReplyIndex.load(owner)
     msg = parse_message(raw)
-    key = message_key(msg, raw)
+    # Header fields read from the raw block: the email package parses a header again on each
+    # access (~70 µs each; see benchmarks/bench_mail.py's first scan).
+    fields = parse_headers(raw)
+    key = message_key(msg, raw)  # the Message, not the fields: stored keys hash decoded values
     if index.processed is not None:
         if key in index.processed:
             return Outcome(DUPLICATE, detail="already processed")
     elif ProcessedMessage.objects.filter(owner=owner, message_key=key).exists():
         return Outcome(DUPLICATE, detail="already processed")
     # (Processed since the index was loaded, by another worker: `_record` finds it by its key.)
-    sender = sender_address(msg.get("From"))
+    sender = sender_address(fields.get("From"))
     if sender in index.own_addresses:
         return Outcome(IGNORED, detail="our own message")
 
@@ -202,9 +206,9 @@ def process_message(
     if bounce is not None:
         return _record(owner, key, folder, index, lambda: _handle_bounce(owner, bounce, index, now))
 
-    fu_id = index.referenced(msg)
+    fu_id = index.referenced(fields)
     matched_by = "header"
-    received = message_date(msg, now)
+    received = message_date(fields, now)
     if fu_id is None and index.match_by_sender:
         fu_id = _match_by_sender(index, sender, received)
         matched_by = "sender"
@@ -216,7 +220,7 @@ def process_message(
 
     text = reply_text(msg)
     local_day = received.astimezone(zone_or_utc(fu.due_tz)).date()
-    auto = detect_auto_reply(msg, text, local_day)
+    auto = detect_auto_reply(fields, text, local_day)
     if auto.auto or auto.out_of_office:
         if auto.out_of_office:
             # It moves the open check-ins as they stand: a reply earlier in the same batch must
@@ -254,15 +258,18 @@ def process_messages(
 def _record(
     owner: AbstractBaseUser, key: str, folder: str, index: ReplyIndex, act: Callable[[], Outcome]
 ) -> Outcome:
+    """Act and remember the message by its key, in one transaction: when another worker has
+    processed it meanwhile, the key's unique constraint undoes what this one did."""
     try:
         with transaction.atomic():
-            record = ProcessedMessage.objects.create(
-                owner=owner, message_key=key, folder=folder[:500], outcome=""
+            outcome = act()
+            ProcessedMessage.objects.create(
+                owner=owner,
+                message_key=key,
+                folder=folder[:500],
+                outcome=outcome.kind,
+                follow_up_id=outcome.follow_up_id,
             )
-            outcome: Outcome = act()
-            record.outcome = outcome.kind
-            record.follow_up_id = outcome.follow_up_id
-            record.save(update_fields=["outcome", "follow_up"])
     except IntegrityError:
         return Outcome(DUPLICATE, detail="already processed")
     if index.processed is not None:
