@@ -34,6 +34,7 @@ import time
 from datetime import timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -45,13 +46,12 @@ FROM = "amina@example.com"
 # The SMTP sink, in its own process
 
 
-def _sink(
-    port_queue: multiprocessing.Queue, count: multiprocessing.Value, stop: multiprocessing.Event
-) -> None:  # type: ignore[type-arg]
+def _sink(port_queue: Any, count: Any, stop: Any) -> None:
+    """(A multiprocessing Queue, Value and Event of the spawn context.)"""
     from aiosmtpd.controller import Controller
 
     class Counting:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
             with count.get_lock():
                 count.value += 1
             return "250 OK"
