@@ -3,8 +3,9 @@ an out-of-office, a bounce, or nothing.
 
 What a message *is* (its fields, its new text, its classification, its out-of-office date, its
 delivery report) is read by the pure `followup.mail.reader`; this module looks it up in the
-database and changes what it means. No protocol: `process_message(owner, raw_bytes, folder)` is
-what the IMAP poller calls for each candidate message, and what tests call directly.
+database and changes what it means. No protocol: `process_message(owner, raw_bytes, folder)`
+handles one message (tests call it directly); `process_messages` a batch of them, as the IMAP
+poller hands them over, re-planning each application its replies touched once at the end.
 
 - A reply: In-Reply-To or References holds one of our Message-IDs; else (profile setting, on by
   default) it comes from a contact of an open application after our last message to them.
