@@ -1,4 +1,7 @@
-"""Poll an account's mailbox incrementally and hand candidate messages to `replies.process_message`.
+"""Poll an account's mailbox incrementally and hand candidate messages to `replies.process_messages`.
+
+A thin protocol shell: it fetches bytes (`followup.mail.imap`), screens header fields with the
+pure reader, and hands each batch's candidates to the plain functions that act on them.
 
 Per folder: UIDVALIDITY and the last UID processed (MailboxState). Only the header fields needed
 are fetched, in batches, with BODY.PEEK on a read-only EXAMINE, so nothing is marked read; a
@@ -17,7 +20,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -29,7 +32,8 @@ from followup.mail.accounts import imap_config
 from followup.mail.crypto import SecretError
 from followup.mail.imap import ImapClient, MailboxError, folders_to_poll
 from followup.mail.models import MailAccount, MailboxState
-from followup.mail.replies import HeaderFields, Outcome, ReplyIndex, parse_headers, process_message
+from followup.mail.reader import HeaderFields, parse_headers
+from followup.mail.replies import Outcome, ReplyIndex, process_messages
 
 BATCH_SIZE = 500
 log = logging.getLogger("followup.mail.poller")
@@ -143,34 +147,53 @@ def _poll_folder(
     if progress:
         progress(folder, 0, total)
     index = lazy.get()  # only now: a poll with no new mail loads nothing
+    owner = account.owner
     for chunk in _chunks(uids, batch_size):
         if stop_event is not None and stop_event.is_set():
             break
+        # The chunk's headers first (one FETCH), then its candidates whole, one at a time.
+        wanted: list[tuple[int, bool]] = []  # (uid, may be a reply or a bounce)
         for uid, header in client.fetch_headers(chunk):
             report.scanned += 1
             headers = parse_headers(header)
             candidate = index.is_candidate(headers)
-            invitation = looks_like_invitation(headers)
-            if not (candidate or invitation):
-                continue
-            report.candidates += 1
-            started = time.perf_counter()
-            raw = client.fetch_message(uid)
-            if raw is not None:
-                if candidate:
-                    outcome = process_message(account.owner, raw, folder, index=index, now=now)
-                    report.outcomes[outcome.kind] += 1
-                    report.results.append(outcome)
-                if b"text/calendar" in raw.lower():
-                    found = propose_invitations(account.owner, raw, folder)
-                    if found:
-                        report.outcomes["invitation"] += found
-            report.processing_seconds += time.perf_counter() - started
+            if candidate or looks_like_invitation(headers):
+                wanted.append((uid, candidate))
+        report.candidates += len(wanted)
+        started = time.perf_counter()
+
+        # One batch: each application its replies touch is re-planned once, at the end.
+        messages = _whole_messages(client, owner, folder, wanted, report)
+        for outcome in process_messages(owner, messages, index=index, now=now):
+            report.outcomes[outcome.kind] += 1
+            report.results.append(outcome)
+        report.processing_seconds += time.perf_counter() - started
         state.last_uid = max(chunk)
         state.save(update_fields=state_fields)
         done += len(chunk)
         if progress:
             progress(folder, done, total)
+
+
+def _whole_messages(
+    client: ImapClient,
+    owner: AbstractBaseUser,
+    folder: str,
+    wanted: list[tuple[int, bool]],
+    report: PollReport,
+) -> Iterator[tuple[bytes, str]]:
+    """Each wanted message fetched whole when its turn comes; its invitations proposed; the
+    (bytes, folder) of those that may be replies or bounces."""
+    for uid, candidate in wanted:
+        raw = client.fetch_message(uid)
+        if raw is None:
+            continue
+        if b"text/calendar" in raw.lower():
+            found = propose_invitations(owner, raw, folder)
+            if found:
+                report.outcomes["invitation"] += found
+        if candidate:
+            yield raw, folder
 
 
 _INVITATION_SUBJECT = re.compile(

@@ -1,43 +1,58 @@
-"""What an incoming message means: a reply, an auto-reply, an out-of-office, a bounce, or nothing.
+"""What an incoming message means for the follow-ups, and acting on it: a reply, an auto-reply,
+an out-of-office, a bounce, or nothing.
 
-Plain processing, no protocol: `process_message(owner, raw_bytes, folder)` is what the IMAP poller
-calls for each candidate message, and what tests call directly.
+What a message *is* (its fields, its new text, its classification, its out-of-office date, its
+delivery report) is read by the pure `followup.mail.reader`; this module looks it up in the
+database and changes what it means. No protocol: `process_message(owner, raw_bytes, folder)`
+handles one message (tests call it directly); `process_messages` a batch of them, as the IMAP
+poller hands them over, re-planning each application its replies touched once at the end.
 
 - A reply: In-Reply-To or References holds one of our Message-IDs; else (profile setting, on by
   default) it comes from a contact of an open application after our last message to them.
 - Auto-replies (Auto-Submitted, Precedence bulk/list/junk, X-Autoreply, out-of-office wording) are
   not replies. An out-of-office naming a return date moves the next open check-in after it.
 - A bounce (a delivery-status report) flags the follow-up (failed, bounced_at) and the address.
-- A reply is recorded (the check-in ladder stops at once) and classified by the transparent rules
-  below (rejection, next step, offer, other) into a PendingStatusChange the user confirms.
+- A reply is recorded (the check-in ladder stops at once) and classified by the reader's
+  transparent rules (rejection, next step, offer, other) into a PendingStatusChange the user
+  confirms.
 - Each message that mattered is recorded by Message-ID: never processed twice.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from email import policy
-from email.message import EmailMessage, Message
-from email.parser import BytesHeaderParser, BytesParser
-from email.utils import parsedate_to_datetime
+from datetime import date, datetime
+from email.message import EmailMessage
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from followup.core import services
-from followup.core.errors import InvalidInput
-from followup.core.models import Application, Contact, Event, FollowUp, Interview
-from followup.mail.compose import normalise_id, split_ids
+from followup.core.errors import InvalidInput, NotFound
+from followup.core.models import Application, Contact, FollowUp, Interview
+from followup.lib.vocabulary import zone_or_utc
+from followup.mail import reader
 from followup.mail.models import MailAccount, PendingStatusChange, ProcessedMessage
-from followup.planner import BusinessCalendar
+from followup.mail.reader import (
+    AutoReply,
+    Bounce,
+    Headers,
+    classify,
+    detect_auto_reply,
+    detect_bounce,
+    message_date,
+    message_key,
+    normalise_id,
+    parse_headers,
+    parse_message,
+    reply_text,
+    sender_address,
+    split_ids,
+)
 from followup.planner import types as p
-from followup.planner.calendar import zone
 
 S = FollowUp.Status
 OPEN_APPLICATION = (p.APPLIED, p.INTERVIEWING, p.OFFER)
@@ -65,417 +80,16 @@ class Outcome:
     suggestion_id: int | None = None
 
 
-# ---------------------------------------------------------------------------------------------
-# Classification: ordered, transparent rules. The first that matches wins; its phrase is shown.
-
-Rule = tuple[str, str, re.Pattern[str]]
-
-
-def _rules(classification: str, *patterns: tuple[str, str]) -> list[Rule]:
-    return [(classification, label, re.compile(rx, re.I)) for label, rx in patterns]
-
-
-CLASSIFICATION_RULES: list[Rule] = [
-    *_rules(
-        PendingStatusChange.Classification.OFFER,
-        (
-            "offer extended",
-            r"\b(?:pleased|happy|delighted|excited|thrilled) to (?:extend|offer|make)\b[^.\n]{0,40}\boffer\b",
-        ),
-        ("would like to offer", r"\b(?:we(?:'d| would)|I(?:'d| would)) like to offer you\b"),
-        (
-            "offer letter",
-            r"\b(?:offer letter|letter of offer|employment offer|job offer|formal offer|verbal offer)\b",
-        ),
-        ("offer the position", r"\boffer you the (?:position|role|job)\b"),
-    ),
-    *_rules(
-        PendingStatusChange.Classification.REJECTION,
-        (
-            "other candidates",
-            r"\b(?:decided|chosen|chose|opted) to (?:move|go|proceed) (?:forward|ahead) with (?:an?other|other|a different) (?:candidates?|applicants?)\b",
-        ),
-        (
-            "not moving forward",
-            r"\b(?:not|won't|will not) (?:be )?(?:moving|move|going|proceeding|proceed|progressing|progress) (?:forward |further )?with your (?:application|candidacy)\b",
-        ),
-        ("regret to inform", r"\bregret to (?:inform|let you know|tell you)\b"),
-        ("unsuccessful", r"\b(?:have|has) not been successful\b|\bunsuccessful\b"),
-        (
-            "decided not to proceed",
-            r"\bdecided not to (?:proceed|progress|move forward|continue)\b",
-        ),
-        ("position filled", r"\b(?:position|role|vacancy) has (?:now )?been filled\b"),
-        ("pursue other candidates", r"\bpursue other (?:candidates|applicants)\b"),
-        ("not selected", r"\b(?:you were|you have) not (?:been )?selected\b"),
-    ),
-    *_rules(
-        PendingStatusChange.Classification.NEXT_STEP,
-        (
-            "next round",
-            r"\b(?:second|2nd|third|3rd|final|next|follow-up|onsite|on-site) (?:round|interview|stage)\b",
-        ),
-        (
-            "invitation to interview",
-            r"\binvit(?:e|ing) you (?:to|for) (?:an? |another |the )?(?:interview|meeting|call|chat|conversation|assessment)\b",
-        ),
-        (
-            "schedule a call",
-            r"\b(?:schedule|arrange|set up|book) (?:a|an|another|the next|a time for an?) (?:call|interview|meeting|chat)\b",
-        ),
-        (
-            "your availability",
-            r"\b(?:your availability|when (?:are|would) you (?:be )?available|what times? (?:work|suits?) (?:best )?for you)\b",
-        ),
-        (
-            "assessment",
-            r"\b(?:take-home|case study|technical (?:test|assessment)|assessment centre|assessment center)\b",
-        ),
-        ("next steps", r"\bnext steps? (?:is|are|will be|would be)\b"),
-    ),
-]
-
-SUGGESTED_OUTCOME = {
-    PendingStatusChange.Classification.OFFER: "offer",
-    PendingStatusChange.Classification.REJECTION: "rejected",
-    PendingStatusChange.Classification.NEXT_STEP: "next-round",
-    PendingStatusChange.Classification.OTHER: "",
+# What confirming a classified reply does to its application (`services.set_outcome`).
+SUGGESTED_OUTCOME: dict[str, str] = {
+    reader.OFFER: "offer",
+    reader.REJECTION: "rejected",
+    reader.NEXT_STEP: "next-round",
+    reader.OTHER: "",
 }
-
-
-@dataclass(frozen=True)
-class Classification:
-    classification: str
-    phrase: str = ""
-    rule: str = ""
-
-
-def classify(text: str) -> Classification:
-    """Rejection / next step / offer / other, with the phrase and rule that matched."""
-    for classification, label, pattern in CLASSIFICATION_RULES:
-        match = pattern.search(text)
-        if match:
-            return Classification(classification, match.group(0).strip(), label)
-    return Classification(PendingStatusChange.Classification.OTHER)
-
-
-# ---------------------------------------------------------------------------------------------
-# Auto-replies and out-of-office
-
-_OOO_SUBJECT = re.compile(
-    r"^\s*(?:automatic reply|auto(?:matic)?[- ]?(?:reply|response)|autoreply|out of (?:the )?office|"
-    r"abwesenheitsnotiz|absence|r[ée]ponse automatique|away from (?:the )?office|on leave|on vacation)\b",
-    re.I,
-)
-_OOO_BODY = re.compile(
-    r"\b(?:out of (?:the )?office|on (?:annual |parental |maternity |paternity |sick |study )?leave|"
-    r"away from (?:the office|my desk|work)|(?:limited|no) access to (?:my )?e-?mail|on (?:vacation|holiday)|"
-    r"currently away|travell?ing with limited)\b",
-    re.I,
-)
-_RETURN_CUE = re.compile(
-    r"\b(?:back|return(?:ing)?|in the office|in office|available again|away|out|leave)\b[^.\n]{0,30}?"
-    r"\b(?P<prep>on|until|till|til|through|thru|from|by)\b\s*(?P<when>[^.\n;()]{3,40})",
-    re.I,
-)
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for m in names
-}
-_WEEKDAYS = {
-    name: i
-    for i, name in enumerate(
-        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-    )
-}
-_MONTH_RX = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DATE_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
-_DATE_DMY = re.compile(
-    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({_MONTH_RX})\.?,?(?:\s+(\d{{4}}))?\b", re.I
-)
-_DATE_MDY = re.compile(
-    rf"\b({_MONTH_RX})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?(?:\s+(\d{{4}}))?\b", re.I
-)
-_DATE_NUM = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
-_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-
-
-def _future(d: date, base: date, explicit_year: bool) -> date:
-    if not explicit_year and d < base:
-        try:
-            return d.replace(year=d.year + 1)
-        except ValueError:
-            return d
-    return d
-
-
-def parse_return_date(text: str, base: date) -> date | None:
-    """The first date in a short phrase such as "Monday 12 January", "Jan 12th", "2027-01-12",
-    "12/01" (day first), "Friday", "tomorrow"; the next such date on or after `base`."""
-    text = text.strip()
-    match = _DATE_ISO.search(text)
-    if match:
-        try:
-            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        except ValueError:
-            return None
-    for rx, order in ((_DATE_DMY, "dmy"), (_DATE_MDY, "mdy")):
-        match = rx.search(text)
-        if match:
-            if order == "dmy":
-                day_text, month_text, year_text = match.group(1), match.group(2), match.group(3)
-            else:
-                month_text, day_text, year_text = match.group(1), match.group(2), match.group(3)
-            try:
-                d = date(
-                    int(year_text) if year_text else base.year,
-                    _MONTHS[month_text.lower().rstrip(".")],
-                    int(day_text),
-                )
-            except (ValueError, KeyError):
-                return None
-            return _future(d, base, bool(year_text))
-    match = _DATE_NUM.search(text)
-    if match:
-        day_n, month_n, year_text = int(match.group(1)), int(match.group(2)), match.group(3)
-        year = int(year_text) if year_text else base.year
-        if year < 100:
-            year += 2000
-        try:
-            return _future(date(year, month_n, day_n), base, bool(year_text))
-        except ValueError:
-            return None
-    if re.search(r"\btomorrow\b", text, re.I):
-        return base + timedelta(days=1)
-    match = _WEEKDAY.search(text)
-    if match:
-        target = _WEEKDAYS[match.group(1).lower()]
-        ahead = (target - base.weekday()) % 7 or 7
-        if re.search(r"\bnext week\b", text, re.I) or re.search(
-            r"\bnext\s+" + match.group(1), text, re.I
-        ):
-            ahead = ahead if ahead > 0 else 7
-        return base + timedelta(days=ahead)
-    return None
-
-
-@dataclass(frozen=True)
-class AutoReply:
-    auto: bool
-    out_of_office: bool
-    reason: str
-    return_date: date | None = None
-    return_phrase: str = ""
-
-
-def detect_auto_reply(msg: Message, text: str, received: date) -> AutoReply:
-    reasons = []
-    auto_submitted = str(msg.get("Auto-Submitted", "")).strip().lower()
-    if auto_submitted and not auto_submitted.startswith("no"):
-        reasons.append(f"Auto-Submitted: {auto_submitted}")
-    precedence = str(msg.get("Precedence", "")).strip().lower()
-    if precedence in ("bulk", "list", "junk", "auto_reply"):
-        reasons.append(f"Precedence: {precedence}")
-    for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"):
-        if msg.get(name) is not None:
-            reasons.append(f"{name} header")
-    subject = str(msg.get("Subject", "") or "")
-    subject_ooo = _OOO_SUBJECT.search(subject)
-    head = "\n".join(text.splitlines()[:12])
-    body_ooo = _OOO_BODY.search(head)
-    if subject_ooo:
-        reasons.append(f"subject {subject_ooo.group(0).strip()!r}")
-    auto = bool(reasons)
-    # Out-of-office wording makes an auto-reply an out-of-office; wording alone (no header, no
-    # subject) counts only with a return phrase, so a person's "I was on leave, sorry" is a reply.
-    cue = _RETURN_CUE.search(head) if (body_ooo or subject_ooo) else None
-    out_of_office = bool(subject_ooo or (body_ooo and (auto or cue)))
-    if body_ooo and out_of_office:
-        reasons.append(f"wording {body_ooo.group(0)!r}")
-    if not (auto or out_of_office):
-        return AutoReply(False, False, "")
-    return_date = None
-    phrase = ""
-    if out_of_office:
-        for cue_match in _RETURN_CUE.finditer(head):
-            when = parse_return_date(cue_match.group("when"), received)
-            if when is not None:
-                if cue_match.group("prep").lower() in ("through", "thru"):
-                    when += timedelta(days=1)  # "away through the 12th": back the day after
-                return_date, phrase = when, cue_match.group(0).strip()
-                break
-    return AutoReply(True, out_of_office, "; ".join(reasons), return_date, phrase)
-
-
-# ---------------------------------------------------------------------------------------------
-# Bounces
-
-
-@dataclass(frozen=True)
-class Bounce:
-    original_ids: tuple[str, ...]
-    recipients: tuple[str, ...]
-    action: str
-    diagnostic: str
-
-
-def detect_bounce(msg: EmailMessage) -> Bounce | None:
-    """A delivery-status report (RFC 3464), as multipart/report; report-type=delivery-status."""
-    if msg.get_content_type() != "multipart/report":
-        return None
-    if str(msg.get_param("report-type", "", header="content-type")).lower() != "delivery-status":
-        return None
-    ids: list[str] = []
-    recipients: list[str] = []
-    actions: list[str] = []
-    diagnostic = status = ""
-    for part in msg.walk():
-        ctype = part.get_content_type()
-        if ctype == "message/delivery-status":
-            for block in _status_blocks(part):
-                for key, value in block:
-                    key = key.lower()
-                    if key == "final-recipient" or (key == "original-recipient" and not recipients):
-                        addr = value.split(";", 1)[-1].strip()
-                        if addr and addr.lower() not in recipients:
-                            recipients.append(addr.lower())
-                    elif key == "action":
-                        actions.append(value.strip().lower())
-                    elif key == "diagnostic-code" and not diagnostic:
-                        diagnostic = " ".join(value.split(";", 1)[-1].split())
-                    elif key == "status" and not status:
-                        status = value.strip()
-        elif ctype in ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers"):
-            ids.extend(_original_ids(part))
-    ids.extend(split_ids(str(msg.get("In-Reply-To", ""))))
-    ids.extend(split_ids(str(msg.get("References", ""))))
-    action = "failed" if "failed" in actions or not actions else actions[0]
-    diagnostic = diagnostic or (f"status {status}" if status else "")
-    return Bounce(
-        tuple(dict.fromkeys(normalise_id(i) for i in ids)),
-        tuple(recipients),
-        action,
-        diagnostic[:300],
-    )
-
-
-def _status_blocks(part: Message) -> list[list[tuple[str, str]]]:
-    payload = part.get_payload()
-    blocks: list[list[tuple[str, str]]] = []
-    if isinstance(payload, list):
-        for sub in payload:
-            blocks.append([(k, str(v)) for k, v in sub.items()])
-        return blocks
-    text = payload if isinstance(payload, str) else ""
-    for chunk in re.split(r"\r?\n\r?\n", text):
-        parsed = BytesHeaderParser(policy=policy.compat32).parsebytes(
-            chunk.encode("utf-8", "replace")
-        )
-        blocks.append([(k, str(v)) for k, v in parsed.items()])
-    return blocks
-
-
-def _original_ids(part: Message) -> list[str]:
-    payload = part.get_payload()
-    if isinstance(payload, list) and payload:
-        inner = payload[0]
-        return split_ids(str(inner.get("Message-ID", "")))
-    text = payload if isinstance(payload, str) else ""
-    parsed = BytesHeaderParser(policy=policy.compat32).parsebytes(text.encode("utf-8", "replace"))
-    return split_ids(str(parsed.get("Message-ID", "")))
-
-
-# ---------------------------------------------------------------------------------------------
-# Text of a reply, without what it quotes
-
-
-_QUOTE_START = re.compile(
-    r"^(?:On .{0,200}wrote:?\s*$|-{2,}\s*Original Message\s*-{2,}|_{5,}\s*$|From:\s.+$|Le .{0,200}a écrit\s*:|Am .{0,200}schrieb)",
-    re.I | re.M,
-)
-
-
-def reply_text(msg: EmailMessage) -> str:
-    """The new text of a message: the plain (or de-tagged HTML) body up to where it quotes."""
-    body = msg.get_body(preferencelist=("plain", "html"))
-    if body is None:
-        return ""
-    try:
-        text = body.get_content()
-    except (LookupError, ValueError, AssertionError):
-        payload = body.get_payload(decode=True)
-        text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
-    if not isinstance(text, str):
-        return ""
-    if body.get_content_subtype() == "html":
-        text = re.sub(r"(?is)<(script|style).*?</\1>", " ", text)
-        text = re.sub(r"(?i)<br\s*/?>|</p>|</div>", "\n", text)
-        text = re.sub(r"<[^>]+>", " ", text)
-        import html
-
-        text = html.unescape(text)
-    match = _QUOTE_START.search(text)
-    if match:
-        text = text[: match.start()]
-    lines = [line for line in text.splitlines() if not line.lstrip().startswith(">")]
-    return "\n".join(lines).strip()
-
 
 # ---------------------------------------------------------------------------------------------
 # What the poller keeps in memory to look at thousands of headers without a query each
-
-
-_ANGLE_ADDR = re.compile(r"<\s*([^<>\s@]+@[^<>\s]+?)\s*>")
-_BARE_ADDR = re.compile(r"[^\s<>,;:\"()]+@[^\s<>,;:\"()]+")
-
-
-def _addr(value: object) -> str:
-    """The address in a From header, lower-cased ("Name <a@b>" or a bare a@b); "" if none.
-    (A regex, not email.utils.parseaddr: the poller runs this on every message.)"""
-    text = str(value or "")
-    match = _ANGLE_ADDR.search(text) or _BARE_ADDR.search(text)
-    if match is None:
-        return ""
-    return (match.group(1) if match.re is _ANGLE_ADDR else match.group(0)).lower()
-
-
-def message_date(msg: Message, default: datetime) -> datetime:
-    try:
-        dt = parsedate_to_datetime(str(msg.get("Date", "")))
-    except (TypeError, ValueError, IndexError):
-        return default
-    if dt is None:
-        return default
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.get_current_timezone())
-    return min(dt, default)  # a date in the future is not believed
-
-
-def message_key(msg: Message, raw_headers: bytes = b"") -> str:
-    ids = split_ids(str(msg.get("Message-ID", "")))
-    if ids:
-        return ids[0].lower()[:255]
-    basis = "\n".join(
-        str(msg.get(h, "")) for h in ("From", "Date", "Subject", "To")
-    ) or raw_headers.decode("utf-8", "replace")
-    return "sha256:" + hashlib.sha256(basis.encode("utf-8", "replace")).hexdigest()
 
 
 @dataclass
@@ -533,49 +147,28 @@ class ReplyIndex:
         )
         return index
 
-    def referenced(self, msg: Message | HeaderFields) -> int | None:
+    def referenced(self, msg: Headers) -> int | None:
         """Our follow-up that In-Reply-To (first) or References (latest first) points at."""
-        in_reply_to = [normalise_id(i) for i in split_ids(str(msg.get("In-Reply-To", "")))]
-        references = [normalise_id(i) for i in reversed(split_ids(str(msg.get("References", ""))))]
+        in_reply_to = [normalise_id(i) for i in split_ids(str(msg.get("In-Reply-To") or ""))]
+        references = [
+            normalise_id(i) for i in reversed(split_ids(str(msg.get("References") or "")))
+        ]
         for mid in (*in_reply_to, *references):
             if mid in self.message_ids:
                 return self.message_ids[mid]
         return None
 
-    def is_candidate(self, msg: Message | HeaderFields) -> bool:
+    def is_candidate(self, msg: Headers) -> bool:
         """Worth fetching whole? (a header match, a contact's address, a bounce report)"""
-        sender = _addr(msg.get("From"))
+        sender = sender_address(msg.get("From"))
         if sender in self.own_addresses:
             return False
         if self.referenced(msg) is not None:
             return True
-        ctype = str(msg.get("Content-Type", "")).lower()
+        ctype = str(msg.get("Content-Type") or "").lower()
         if "multipart/report" in ctype:
             return True
         return self.match_by_sender and sender in self.contacts
-
-
-class HeaderFields(dict[str, str]):
-    """Header fields by lower-case name (the first of each), unfolded; `.get` like a Message."""
-
-    def get(self, name: str, default: str | None = None) -> str | None:  # type: ignore[override]
-        return super().get(name.lower(), default)
-
-
-_UNFOLD = re.compile(rb"\r?\n[ \t]+")
-
-
-def parse_headers(raw: bytes) -> HeaderFields:
-    """The fields of a header block, fast: the poller looks at every message's headers and only
-    needs addresses and Message-IDs from them."""
-    fields = HeaderFields()
-    for line in _UNFOLD.sub(b" ", raw).decode("utf-8", "replace").splitlines():
-        if not line:
-            break
-        name, sep, value = line.partition(":")
-        if sep:
-            fields.setdefault(name.strip().lower(), value.strip())
-    return fields
 
 
 # ---------------------------------------------------------------------------------------------
@@ -593,13 +186,18 @@ def process_message(
     """Decide what one message means and act on it. Safe to call twice with the same message."""
     now = now or timezone.now()
     index = index or ReplyIndex.load(owner)
-    msg: EmailMessage = BytesParser(policy=policy.default).parsebytes(raw)  # type: ignore[assignment]
-    key = message_key(msg, raw)
-    if index.processed is not None and key in index.processed:
+    msg = parse_message(raw)
+    # Header fields read from the raw block: the email package parses a header again on each
+    # access (~70 µs each; see benchmarks/bench_mail.py's first scan).
+    fields = parse_headers(raw)
+    key = message_key(msg, raw)  # the Message, not the fields: stored keys hash decoded values
+    if index.processed is not None:
+        if key in index.processed:
+            return Outcome(DUPLICATE, detail="already processed")
+    elif ProcessedMessage.objects.filter(owner=owner, message_key=key).exists():
         return Outcome(DUPLICATE, detail="already processed")
-    if ProcessedMessage.objects.filter(owner=owner, message_key=key).exists():
-        return Outcome(DUPLICATE, detail="already processed")
-    sender = _addr(msg.get("From"))
+    # (Processed since the index was loaded, by another worker: `_record` finds it by its key.)
+    sender = sender_address(fields.get("From"))
     if sender in index.own_addresses:
         return Outcome(IGNORED, detail="our own message")
 
@@ -607,9 +205,9 @@ def process_message(
     if bounce is not None:
         return _record(owner, key, folder, index, lambda: _handle_bounce(owner, bounce, index, now))
 
-    fu_id = index.referenced(msg)
+    fu_id = index.referenced(fields)
     matched_by = "header"
-    received = message_date(msg, now)
+    received = message_date(fields, now)
     if fu_id is None and index.match_by_sender:
         fu_id = _match_by_sender(index, sender, received)
         matched_by = "sender"
@@ -620,9 +218,13 @@ def process_message(
     )
 
     text = reply_text(msg)
-    local_day = received.astimezone(zone(fu.due_tz or "UTC")).date()
-    auto = detect_auto_reply(msg, text, local_day)
+    local_day = received.astimezone(zone_or_utc(fu.due_tz)).date()
+    auto = detect_auto_reply(fields, text, local_day)
     if auto.auto or auto.out_of_office:
+        if auto.out_of_office:
+            # It moves the open check-ins as they stand: a reply earlier in the same batch must
+            # have stopped them first.
+            services.replan_owed_now(owner)
         return _record(
             owner, key, folder, index, lambda: _handle_auto_reply(owner, fu, auto, matched_by, now)
         )
@@ -635,16 +237,38 @@ def process_message(
     )
 
 
-def _record(owner: AbstractBaseUser, key: str, folder: str, index: ReplyIndex, act) -> Outcome:  # type: ignore[no-untyped-def]
+def process_messages(
+    owner: AbstractBaseUser,
+    messages: Iterable[tuple[bytes, str]],
+    *,
+    index: ReplyIndex | None = None,
+    now: datetime | None = None,
+) -> list[Outcome]:
+    """`process_message` for each (raw bytes, folder) in turn, re-planning each application its
+    replies touched once at the end instead of once for each reply (the poller's batches).
+    `messages` may be a generator: each message is read only when its turn comes."""
+    index = index or ReplyIndex.load(owner)
+    with services.replanning_postponed(owner):
+        return [
+            process_message(owner, raw, folder, index=index, now=now) for raw, folder in messages
+        ]
+
+
+def _record(
+    owner: AbstractBaseUser, key: str, folder: str, index: ReplyIndex, act: Callable[[], Outcome]
+) -> Outcome:
+    """Act and remember the message by its key, in one transaction: when another worker has
+    processed it meanwhile, the key's unique constraint undoes what this one did."""
     try:
         with transaction.atomic():
-            record = ProcessedMessage.objects.create(
-                owner=owner, message_key=key, folder=folder[:500], outcome=""
+            outcome = act()
+            ProcessedMessage.objects.create(
+                owner=owner,
+                message_key=key,
+                folder=folder[:500],
+                outcome=outcome.kind,
+                follow_up_id=outcome.follow_up_id,
             )
-            outcome: Outcome = act()
-            record.outcome = outcome.kind
-            record.follow_up_id = outcome.follow_up_id
-            record.save(update_fields=["outcome", "follow_up"])
     except IntegrityError:
         return Outcome(DUPLICATE, detail="already processed")
     if index.processed is not None:
@@ -772,22 +396,22 @@ def _handle_bounce(
 
 
 def pending_suggestions(owner: AbstractBaseUser) -> Iterable[PendingStatusChange]:
-    return (
+    suggestions: Iterable[PendingStatusChange] = (
         PendingStatusChange.objects.filter(owner=owner, state=PendingStatusChange.State.PENDING)
         .select_related("application__company", "contact")
         .order_by("-received_at", "-id")
     )
+    return suggestions
 
 
 def _get_suggestion(owner: AbstractBaseUser, suggestion_id: int | str) -> PendingStatusChange:
     try:
-        return PendingStatusChange.objects.select_related("application").get(
-            owner=owner, pk=int(suggestion_id)
-        )
+        suggestion: PendingStatusChange = PendingStatusChange.objects.select_related(
+            "application"
+        ).get(owner=owner, pk=int(suggestion_id))
     except (PendingStatusChange.DoesNotExist, ValueError, TypeError):
-        from followup.core.errors import NotFound
-
         raise NotFound("suggestion_id", f"no suggestion {suggestion_id}") from None
+    return suggestion
 
 
 def confirm_suggestion(

@@ -108,17 +108,9 @@ def smtps_server(tls_cert):
 
 
 @pytest.fixture
-def owner(db):
-    from followup.core import services
-
-    user = services.get_local_user()
-    profile = user.followup_profile
-    profile.full_name = "Amina Njeri"
-    profile.email = SMTP_USER
-    profile.country = "KE"
-    profile.time_zone = "Africa/Nairobi"
-    profile.save()
-    return user
+def owner_email() -> str:
+    """The root conftest's `owner` (Amina Njeri in Nairobi) writes from the SMTP test account."""
+    return SMTP_USER
 
 
 def add_account(owner, smtp: SmtpServer | None, mailbox: Mailbox | None, **overrides):

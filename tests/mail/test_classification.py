@@ -2,7 +2,7 @@
 
 import pytest
 
-from followup.mail.replies import classify
+from followup.mail.reader import classify
 
 pytestmark = pytest.mark.mail
 

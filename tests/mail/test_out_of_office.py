@@ -132,3 +132,29 @@ def test_return_dates_are_read_from_common_wordings(phrase, expected):
     )
     assert auto.out_of_office
     assert str(auto.return_date) == expected
+
+
+def test_a_reply_and_then_an_out_of_office_in_one_batch_leave_the_ladder_stopped(
+    owner, sent_thank_you
+):
+    """The poller hands a batch to process_messages, which re-plans at the end; the
+    out-of-office must still see the check-ins the reply before it stopped."""
+    _, application, thank_you = sent_thank_you
+    check_in = follow_up_of(application, "check_in")
+    back = (timezone.now() + timedelta(days=30)).date()
+    reply = reply_to(thank_you, body="Thank you Amina, we'd like to schedule a call.")
+    out_of_office = reply_to(
+        thank_you,
+        subject=f"Automatic reply: {thank_you.subject}",
+        headers="Auto-Submitted: auto-replied",
+        body=f"I am out of the office and will be back on {back:%A %d %B %Y}.",
+    )
+
+    outcomes = replies.process_messages(owner, [(reply, "INBOX"), (out_of_office, "INBOX")])
+
+    assert [o.kind for o in outcomes] == ["reply", "out_of_office"]
+    check_in.refresh_from_db()
+    assert check_in.status == FollowUp.Status.CANCELLED
+    assert not FollowUp.objects.filter(
+        application=application, kind__startswith="check_in", status="planned"
+    ).exists()

@@ -83,6 +83,10 @@ from followup.core.services.planning import (
     application_facts,
     expire_ladders,
     replan,
+    replan_applications,
+    replan_or_postpone,
+    replan_owed_now,
+    replanning_postponed,
     set_outcome,
 )
 from followup.lib.vocabulary import zone
@@ -136,6 +140,10 @@ __all__ = [
     "record_reply",
     "redraft",
     "replan",
+    "replan_applications",
+    "replan_or_postpone",
+    "replan_owed_now",
+    "replanning_postponed",
     "send_time",
     "set_outcome",
     "skip",

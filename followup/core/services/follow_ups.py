@@ -35,7 +35,7 @@ from followup.core.models import Application, Contact, Event, FollowUp, Profile
 from followup.core.owner import Owner
 from followup.core.queries import get_profile
 from followup.core.services.owned import effective_country, get_follow_up, log_event
-from followup.core.services.planning import replan
+from followup.core.services.planning import replan_or_postpone
 from followup.lib.addresses import BadAddress, check_email, has_line_break
 from followup.lib.backoff import SEND_RETRY, retry_delay
 from followup.lib.vocabulary import describe_day, format_local, zone
@@ -382,8 +382,8 @@ def record_reply(
             at=at,
         )
         # Re-planning first: it never touches approved rows, and must not see the cancelled
-        # ones as its own to bring back.
-        replan(owner, fu.application)
+        # ones as its own to bring back. (Inside a batch of mail replies it runs at the end.)
+        replan_or_postpone(owner, fu.application)
         cancel_approved_check_ins(owner, fu.application, at)
     return fu
 
