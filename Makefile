@@ -53,7 +53,7 @@ test-postgres: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy followup/planner followup/drafting
+	$(VENV)/bin/mypy followup
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
