@@ -43,6 +43,7 @@ HEADER_FIELDS = (
     "IN-REPLY-TO",
     "REFERENCES",
     "FROM",
+    "RETURN-PATH",
     "DATE",
     "SUBJECT",
     "AUTO-SUBMITTED",

@@ -412,50 +412,121 @@ def detect_auto_reply(msg: Headers, text: str, received: date) -> AutoReply:
 
 @dataclass(frozen=True)
 class Bounce:
+    """A delivery failure report. `recipients` failed for good; `temporary` are only delayed
+    (a temporary failure is not a bounce: the server keeps trying)."""
+
     original_ids: tuple[str, ...]
     recipients: tuple[str, ...]
-    action: str
+    action: str  # "failed" when any address failed for good, else "delayed"
     diagnostic: str
+    temporary: tuple[str, ...] = ()
+
+
+_BOUNCE_SENDER = re.compile(r"^(?:mailer-daemon|postmaster|mail-daemon|mailer)(?:@|$)", re.I)
+_BOUNCE_SUBJECT = re.compile(
+    r"undeliver|delivery (?:status notification|failure|has failed|problem|report)|"
+    r"returned mail|failure notice|mail delivery failed|could not be delivered|"
+    r"non-?deliver|delivery failed|returned to sender|mail system error|permanent error",
+    re.I,
+)
+
+
+def may_be_bounce(fields: Headers) -> bool:
+    """From the header fields alone: worth fetching whole to look for a delivery failure? From
+    MAILER-DAEMON or postmaster, an empty Return-Path, a delivery-failure subject, or a report
+    (or a mixed message, as many servers send) with such a sign."""
+    sender = sender_address(fields.get("From"))
+    if _BOUNCE_SENDER.match(sender):
+        return True
+    if str(fields.get("Return-Path") or "").strip() == "<>":
+        return True
+    ctype = str(fields.get("Content-Type") or "").lower()
+    if "multipart/report" in ctype:
+        return True
+    return bool(_BOUNCE_SUBJECT.search(decoded(str(fields.get("Subject") or ""))))
+
+
+# "Message-ID: <…>" lines quoted in the text of a plain bounce (qmail, Exim, Yahoo and others
+# quote the original headers as text rather than as a message/rfc822 part).
+_QUOTED_MESSAGE_ID = re.compile(r"^[ \t>]*message-id:[ \t]*(<[^>\s]{1,250}>)", re.I | re.M)
 
 
 def detect_bounce(msg: EmailMessage) -> Bounce | None:
-    """A delivery-status report (RFC 3464), as multipart/report; report-type=delivery-status."""
-    if msg.get_content_type() != "multipart/report":
+    """A delivery failure, as mail servers really send them: standard delivery-status reports
+    (RFC 3464) anywhere in the message, and the plain-text and mixed formats of sendmail,
+    Postfix, qmail, Exim, Exchange, Yahoo, AOL, GroupWise… through flufl.bounce's detectors,
+    which tell permanent failures from temporary ones. None when the message is no bounce."""
+    from flufl.bounce import all_failures  # its detectors load on first use, not at start-up
+
+    dsn = _delivery_status(msg)
+    if dsn is None and not may_be_bounce(msg):
         return None
-    if str(msg.get_param("report-type", "", header="content-type")).lower() != "delivery-status":
-        return None
+    temporary_raw, permanent_raw = all_failures(msg)
+    permanent = {a.decode("utf-8", "replace").lower() for a in permanent_raw}
+    temporary = {a.decode("utf-8", "replace").lower() for a in temporary_raw}
+    diagnostic = ""
     ids: list[str] = []
+    if dsn is not None:
+        recipients, action, diagnostic, ids = dsn
+        (permanent if action == "failed" else temporary).update(recipients)
+    temporary -= permanent
+    if not permanent and not temporary:
+        return None
+    for part in msg.walk():
+        if part.get_content_type() in (
+            "message/rfc822",
+            "text/rfc822-headers",
+            "message/rfc822-headers",
+        ):
+            ids.extend(_original_ids(part))
+        elif part.get_content_maintype() == "text":
+            try:
+                text = part.get_content()
+            except (LookupError, ValueError, AttributeError):
+                continue
+            if isinstance(text, str):
+                ids.extend(_QUOTED_MESSAGE_ID.findall(text[:200_000]))
+    ids.extend(split_ids(str(msg.get("In-Reply-To", ""))))
+    ids.extend(split_ids(str(msg.get("References", ""))))
+    return Bounce(
+        tuple(dict.fromkeys(normalise_id(i) for i in ids)),
+        tuple(sorted(permanent)),
+        "failed" if permanent else "delayed",
+        diagnostic[:300],
+        tuple(sorted(temporary)),
+    )
+
+
+def _delivery_status(msg: EmailMessage) -> tuple[list[str], str, str, list[str]] | None:
+    """The recipients, action, diagnostic and original ids of a message/delivery-status part
+    anywhere in the message (a report inside a forwarded or mixed message counts too)."""
     recipients: list[str] = []
     actions: list[str] = []
     diagnostic = status = ""
+    found = False
     for part in msg.walk():
-        ctype = part.get_content_type()
-        if ctype == "message/delivery-status":
-            for block in _status_blocks(part):
-                for key, value in block:
-                    key = key.lower()
-                    if key == "final-recipient" or (key == "original-recipient" and not recipients):
-                        addr = value.split(";", 1)[-1].strip()
-                        if addr and addr.lower() not in recipients:
-                            recipients.append(addr.lower())
-                    elif key == "action":
-                        actions.append(value.strip().lower())
-                    elif key == "diagnostic-code" and not diagnostic:
-                        diagnostic = " ".join(value.split(";", 1)[-1].split())
-                    elif key == "status" and not status:
-                        status = value.strip()
-        elif ctype in ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers"):
-            ids.extend(_original_ids(part))
-    ids.extend(split_ids(str(msg.get("In-Reply-To", ""))))
-    ids.extend(split_ids(str(msg.get("References", ""))))
+        if part.get_content_type() != "message/delivery-status":
+            continue
+        found = True
+        for block in _status_blocks(part):
+            for key, value in block:
+                key = key.lower()
+                if key == "final-recipient" or (key == "original-recipient" and not recipients):
+                    addr = value.split(";", 1)[-1].strip().strip("<>")
+                    if addr and addr.lower() not in recipients:
+                        recipients.append(addr.lower())
+                elif key == "action":
+                    actions.append(value.strip().lower())
+                elif key == "diagnostic-code" and not diagnostic:
+                    diagnostic = " ".join(value.split(";", 1)[-1].split())
+                elif key == "status" and not status:
+                    status = value.strip()
+    if not found:
+        return None
     action = "failed" if "failed" in actions or not actions else actions[0]
-    diagnostic = diagnostic or (f"status {status}" if status else "")
-    return Bounce(
-        tuple(dict.fromkeys(normalise_id(i) for i in ids)),
-        tuple(recipients),
-        action,
-        diagnostic[:300],
-    )
+    if status.startswith("4.") and "failed" not in actions:
+        action = "delayed"
+    return recipients, action, diagnostic or (f"status {status}" if status else ""), []
 
 
 def _status_blocks(part: Message) -> list[list[tuple[str, str]]]:

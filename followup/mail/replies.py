@@ -28,6 +28,7 @@ from email.message import EmailMessage
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from followup.core import services
@@ -43,6 +44,7 @@ from followup.mail.reader import (
     classify,
     detect_auto_reply,
     detect_bounce,
+    may_be_bounce,
     message_date,
     message_key,
     normalise_id,
@@ -165,8 +167,7 @@ class ReplyIndex:
             return False
         if self.referenced(msg) is not None:
             return True
-        ctype = str(msg.get("Content-Type") or "").lower()
-        if "multipart/report" in ctype:
+        if may_be_bounce(msg):
             return True
         return self.match_by_sender and sender in self.contacts
 
@@ -363,6 +364,7 @@ def _handle_bounce(
     owner: AbstractBaseUser, bounce: Bounce, index: ReplyIndex, now: datetime
 ) -> Outcome:
     if bounce.action not in ("failed",):
+        # A temporary failure: the server keeps trying, the address is not flagged.
         return Outcome(IGNORED, detail=f"delivery {bounce.action}, not failed")
     fu = None
     for mid in bounce.original_ids:
@@ -374,6 +376,8 @@ def _handle_bounce(
             )
             if fu:
                 break
+    if fu is None:
+        fu = _last_sent_to(owner, bounce.recipients)
     recorded = services.record_bounce(
         owner,
         fu.pk if fu is not None else None,
@@ -389,6 +393,24 @@ def _handle_bounce(
         )
     reason = recorded.reason
     return Outcome(BOUNCE, follow_up_id=fu.pk, application_id=fu.application_id, detail=reason)
+
+
+def _last_sent_to(owner: AbstractBaseUser, addresses: Iterable[str]) -> FollowUp | None:
+    """Many bounces quote no Message-ID: the follow-up is then our last message to the address
+    that failed."""
+    wanted = [a for a in addresses if a]
+    if not wanted:
+        return None
+    query = Q()
+    for address in wanted:
+        query |= Q(recipient__email__iexact=address)
+    return (
+        FollowUp.objects.select_related("recipient", "application")
+        .filter(owner=owner, status=FollowUp.Status.SENT)
+        .filter(query)
+        .order_by("-sent_at", "-id")
+        .first()
+    )
 
 
 # ---------------------------------------------------------------------------------------------

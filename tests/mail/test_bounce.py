@@ -100,3 +100,36 @@ def test_the_same_bounce_twice_is_processed_once(owner, sent):
     _, fu, _ = sent
     assert replies.process_message(owner, dsn(fu), "INBOX").kind == "bounce"
     assert replies.process_message(owner, dsn(fu), "INBOX").kind == "duplicate"
+
+
+def qmail_bounce(address: str) -> bytes:
+    """A plain-text qmail bounce that quotes no Message-ID (as many servers send them)."""
+    return f"""From: MAILER-DAEMON@mail.savanna.example
+To: {SMTP_USER}
+Subject: failure notice
+Message-ID: <qmail-bounce-1@mail.savanna.example>
+
+Hi. This is the qmail-send program at mail.savanna.example.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+This is a permanent error; I've given up. Sorry it didn't work out.
+
+<{address}>:
+Sorry, no mailbox here by that name. (#5.1.1)
+
+--- Below this line is a copy of the message.
+
+Subject: Thank you
+""".encode()
+
+
+def test_a_plain_bounce_without_our_message_id_is_tied_by_the_address(owner, mailbox, sent):
+    account, fu, other = sent
+    mailbox.deliver(qmail_bounce(fu.recipient.email))
+
+    report = poller.poll_account(account)
+
+    (outcome,) = report.results
+    assert outcome.kind == "bounce" and outcome.follow_up_id == fu.pk
+    fu.refresh_from_db()
+    assert fu.status == FollowUp.Status.FAILED and fu.bounced_at is not None
+    assert Contact.objects.get(pk=fu.recipient_id).bounced_at is not None
