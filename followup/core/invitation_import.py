@@ -294,7 +294,9 @@ def import_invitation(
     company = (company or "").strip()
     role = (role or "").strip()
     parsed = invites.parse_invitation(data, default_tz)
-    return [_apply_one(owner, inv, company, role, country) for inv in parsed]
+    # One file, one transaction: a refused event leaves none of the file's events behind.
+    with transaction.atomic():
+        return [_apply_one(owner, inv, company, role, country) for inv in parsed]
 
 
 # Invitations arriving by mail: proposed, applied on the user's click.

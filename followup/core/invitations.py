@@ -15,15 +15,25 @@ interview, or into a proposal waiting for the user's click.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
+from email.utils import formataddr
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from followup.core.errors import InvalidInput
 from followup.lib.vocabulary import UnknownZone, zone
 
+# Caps on what one invitation file may hold: an invitation is one interview (or a few rounds);
+# a file over them is refused in one line instead of taking minutes and thousands of rows.
 MAX_BYTES = 1_000_000
+MAX_EVENTS = 50
+MAX_ATTENDEES = 100
+MAX_TIMEZONES = 20
+# Occurrences of a VTIMEZONE rule walked to find the offset at an event's time: Outlook's
+# yearly rules from 1601 need about 850; a rule repeating every second from 1601 (593 bytes that
+# hung every parser relying on dateutil's unbounded expansion) is refused.
+MAX_RULE_STEPS = 10_000
 
 
 class UnreadableInvitation(InvalidInput):
@@ -41,8 +51,9 @@ class Person:
     cutype: str = ""
 
     def as_input(self) -> str:
-        """'Name <email>' as services.InterviewInput takes it."""
-        return f"{self.name} <{self.email}>" if self.email else self.name
+        """'Name <email>' as services.InterviewInput takes it; a name with a comma, a colon or
+        an @ is quoted, so it is never read as a second address."""
+        return formataddr((self.name, self.email)) if self.email else self.name
 
 
 @dataclass(frozen=True)
@@ -133,28 +144,156 @@ def _person(value: Any) -> Person | None:
     )
 
 
-def _moment(component: Any, name: str, fallback_tz: str) -> tuple[datetime, str] | None:
+# ---------------------------------------------------------------------------------------------
+# VTIMEZONE blocks, read by us with a bounded walk (icalendar would expand their rules without
+# bound when the event's time is read)
+
+_FOLD = re.compile(rb"\r?\n[ \t]")
+_VTIMEZONE = re.compile(rb"^BEGIN:VTIMEZONE\r?$.*?^END:VTIMEZONE\r?$\n?", re.S | re.I | re.M)
+_OFFSET = re.compile(r"^([+-])(\d{2})(\d{2})(\d{2})?$")
+
+
+def _offset(text: str) -> timedelta:
+    match = _OFFSET.match(text.strip())
+    if not match:
+        raise UnreadableInvitation(f"a time zone has an offset that cannot be read: {text!r}")
+    sign, hours, minutes, seconds = match.groups()
+    delta = timedelta(hours=int(hours), minutes=int(minutes), seconds=int(seconds or 0))
+    if delta >= timedelta(hours=24):
+        raise UnreadableInvitation(f"a time zone has an offset that cannot be read: {text!r}")
+    return -delta if sign == "-" else delta
+
+
+def _wall_time(text: str) -> datetime:
+    try:
+        return datetime.strptime(text.strip()[:15], "%Y%m%dT%H%M%S")
+    except ValueError:
+        raise UnreadableInvitation(
+            f"a time zone has a start that cannot be read: {text!r}"
+        ) from None
+
+
+@dataclass
+class _Observance:
+    """One STANDARD or DAYLIGHT part of a VTIMEZONE: from its onsets on, TZOFFSETTO applies."""
+
+    start: datetime
+    offset: timedelta
+    rule: str = ""
+    dates: list[datetime] = field(default_factory=list)
+
+    def last_onset(self, wall: datetime) -> datetime | None:
+        """The latest onset at or before `wall` (local time), walking at most MAX_RULE_STEPS."""
+        from dateutil.rrule import rrulestr
+
+        onsets = [d for d in [self.start, *self.dates] if d <= wall]
+        if self.rule:
+            # dateutil refuses UNTIL in UTC beside a floating DTSTART; the day is what counts.
+            rule = re.sub(r"(UNTIL=\d{8}T\d{6})Z", r"\1", self.rule, flags=re.I)
+            try:
+                occurrences = rrulestr(rule, dtstart=self.start)
+            except (ValueError, TypeError, KeyError):
+                raise UnreadableInvitation("a time zone rule cannot be read") from None
+            for step, onset in enumerate(occurrences):
+                if step >= MAX_RULE_STEPS:
+                    raise UnreadableInvitation(
+                        "a time zone rule in the invitation repeats too often to be read"
+                    )
+                if onset > wall:
+                    break
+                onsets.append(onset)
+        return max(onsets) if onsets else None
+
+
+def _custom_zones(data: bytes) -> tuple[bytes, dict[str, list[_Observance]]]:
+    """The file without its VTIMEZONE blocks, and the blocks' observances by TZID."""
+    zones: dict[str, list[_Observance]] = {}
+    blocks = _VTIMEZONE.findall(data)
+    if len(blocks) > MAX_TIMEZONES:
+        raise UnreadableInvitation(f"holds more than {MAX_TIMEZONES} time zones: not an invitation")
+    for block in blocks:
+        tzid = ""
+        observances: list[_Observance] = []
+        current: dict[str, str] | None = None
+        for raw_line in block.decode("utf-8", "replace").splitlines():
+            name, _, value = raw_line.partition(":")
+            key = name.split(";", 1)[0].strip().upper()
+            if key == "BEGIN" and value.strip().upper() in ("STANDARD", "DAYLIGHT"):
+                current = {}
+            elif key == "END" and value.strip().upper() in ("STANDARD", "DAYLIGHT"):
+                if current is not None and "DTSTART" in current and "TZOFFSETTO" in current:
+                    dates = [
+                        _wall_time(d) for d in current.get("RDATE", "").split(",") if d.strip()
+                    ]
+                    observances.append(
+                        _Observance(
+                            _wall_time(current["DTSTART"]),
+                            _offset(current["TZOFFSETTO"]),
+                            current.get("RRULE", ""),
+                            dates,
+                        )
+                    )
+                current = None
+            elif current is not None:
+                current[key] = value
+            elif key == "TZID":
+                tzid = value.strip()
+        if tzid and observances:
+            zones[tzid] = observances
+    return _VTIMEZONE.sub(b"", data), zones
+
+
+def _offset_at(observances: list[_Observance], wall: datetime) -> timedelta:
+    best: tuple[datetime, timedelta] | None = None
+    for observance in observances:
+        onset = observance.last_onset(wall)
+        if onset is not None and (best is None or onset > best[0]):
+            best = (onset, observance.offset)
+    if best is None:  # before every onset: the earliest observance's offset
+        return min(observances, key=lambda o: o.start).offset
+    return best[1]
+
+
+def _prop(component: Any, name: str) -> Any:
+    """A property that should appear once; some files repeat it (the first one counts)."""
+    value = component.get(name)
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
+def _moment(
+    component: Any, name: str, fallback_tz: str, zones: dict[str, list[_Observance]]
+) -> tuple[datetime, str] | None:
     """(aware datetime, IANA zone to show it in) for DTSTART/DTEND."""
-    prop = component.get(name)
+    prop = _prop(component, name)
     if prop is None:
         return None
-    value = prop.dt
+    try:
+        value = prop.dt
+    except (ValueError, AttributeError) as exc:  # icalendar's BrokenCalendarProperty
+        raise UnreadableInvitation(f"the event's {name} cannot be read ({exc})") from None
     if isinstance(value, date) and not isinstance(value, datetime):
         raise UnreadableInvitation("the invitation is an all-day event: it has no time of day")
-    tzid = str(prop.params.get("TZID", "") or "")
-    if value.tzinfo is None:
-        # Floating: a TZID the library could not resolve, or no zone at all.
-        named = iana_name(tzid) if tzid else None
-        zone_name = named or fallback_tz
-        return value.replace(tzinfo=zone(zone_name)), zone_name
+    if not isinstance(value, datetime):
+        raise UnreadableInvitation(f"the event's {name} is not a date and time")
+    tzid = str(prop.params.get("TZID", "") or "").strip().strip('"')
+    if value.tzinfo is not None:
+        if tzid and (named := iana_name(tzid)):
+            return value.replace(tzinfo=zone(named)), named
+        return value.astimezone(UTC), fallback_tz
     if tzid:
         named = iana_name(tzid)
         if named:
             # Same wall time in the real zone: its rules are better than a copied VTIMEZONE.
             return value.replace(tzinfo=zone(named)), named
-        # Custom VTIMEZONE: trust its offsets for the instant, show it in the default zone.
-        return value.astimezone(UTC), fallback_tz
-    return value.astimezone(UTC), fallback_tz
+        if tzid in zones:
+            # A custom VTIMEZONE: its offset at that wall time gives the instant; shown in the
+            # default zone.
+            offset = _offset_at(zones[tzid], value)
+            return value.replace(tzinfo=timezone(offset)).astimezone(UTC), fallback_tz
+    # Floating: no zone at all, or one we cannot name.
+    return value.replace(tzinfo=zone(fallback_tz)), fallback_tz
 
 
 def parse_invitation(data: bytes, default_tz: str = "UTC") -> list[Invitation]:
@@ -168,9 +307,10 @@ def parse_invitation(data: bytes, default_tz: str = "UTC") -> list[Invitation]:
         raise UnreadableInvitation("is not an iCalendar file (no BEGIN:VCALENDAR)")
     if _zone(default_tz) is None:
         raise InvalidInput("tz", f"unknown time zone {default_tz!r}")
+    data, zones = _custom_zones(_FOLD.sub(b"", data))
     try:
         calendar = icalendar.Calendar.from_ical(data)
-    except (ValueError, IndexError, KeyError) as exc:
+    except (ValueError, IndexError, KeyError, TypeError, AttributeError) as exc:
         raise UnreadableInvitation(f"cannot be read as iCalendar: {exc}") from None
     method = _text(calendar, "METHOD").upper() or "PUBLISH"
     calendar_tz = iana_name(_text(calendar, "X-WR-TIMEZONE")) or default_tz
@@ -178,6 +318,10 @@ def parse_invitation(data: bytes, default_tz: str = "UTC") -> list[Invitation]:
     events = list(calendar.walk("VEVENT"))
     if not events:
         raise UnreadableInvitation("holds no event (VEVENT)")
+    if len(events) > MAX_EVENTS:
+        raise UnreadableInvitation(
+            f"holds {len(events)} events, more than the {MAX_EVENTS} an invitation may hold"
+        )
     masters = {str(e.get("UID", "")) for e in events if e.get("RECURRENCE-ID") is None}
     for event in events:
         uid = _text(event, "UID")
@@ -185,26 +329,38 @@ def parse_invitation(data: bytes, default_tz: str = "UTC") -> list[Invitation]:
             raise UnreadableInvitation("an event has no UID")
         if event.get("RECURRENCE-ID") is not None and uid in masters:
             continue  # an override of a series we already take
-        start = _moment(event, "DTSTART", calendar_tz)
+        start = _moment(event, "DTSTART", calendar_tz, zones)
         if start is None:
             raise UnreadableInvitation("an event has no start time (DTSTART)")
-        end = _moment(event, "DTEND", calendar_tz)
+        end = _moment(event, "DTEND", calendar_tz, zones)
         if end is None:
-            duration = event.get("DURATION")
-            length = duration.dt if duration is not None else timedelta(hours=1)
+            duration = _prop(event, "DURATION")
+            try:
+                length = duration.dt if duration is not None else timedelta(hours=1)
+            except (ValueError, AttributeError) as exc:
+                raise UnreadableInvitation(f"the event's DURATION cannot be read ({exc})") from None
+            if not isinstance(length, timedelta):
+                raise UnreadableInvitation("the event's DURATION is not a length of time")
             end_dt = start[0] + length
         else:
             end_dt = end[0]
-        if end_dt <= start[0]:
-            end_dt = start[0] + timedelta(hours=1)
+        if end_dt < start[0]:
+            raise UnreadableInvitation("the event ends before it starts (DTEND before DTSTART)")
+        if end_dt == start[0]:
+            end_dt = start[0] + timedelta(hours=1)  # no length given: an hour, as calendars show
         try:
-            sequence = int(str(event.get("SEQUENCE", 0)))
+            sequence = max(0, min(int(str(_prop(event, "SEQUENCE") or 0)), 2**31 - 1))
         except ValueError:
             sequence = 0
-        organizer = _person(event.get("ORGANIZER")) if event.get("ORGANIZER") else None
+        organizer = _person(_prop(event, "ORGANIZER")) if event.get("ORGANIZER") else None
         raw_attendees = event.get("ATTENDEE") or []
         if not isinstance(raw_attendees, list):
             raw_attendees = [raw_attendees]
+        if len(raw_attendees) > MAX_ATTENDEES:
+            raise UnreadableInvitation(
+                f"an event has {len(raw_attendees)} attendees, more than the {MAX_ATTENDEES} "
+                "an interview may have"
+            )
         attendees = tuple(p for p in (_person(a) for a in raw_attendees) if p is not None)
         invitations.append(
             Invitation(
