@@ -31,8 +31,8 @@ from tests.mail.conftest import (  # noqa: F401  (fixtures, reused for the mail 
     dovecot,
     mailbox,
     make_application,
-    reply_to,
     make_cert,
+    reply_to,
     smtp_server,
 )
 from tests.notify.conftest import (  # noqa: F401  (fixtures, reused for the reminder commands)
@@ -42,7 +42,6 @@ from tests.notify.conftest import (  # noqa: F401  (fixtures, reused for the rem
     smtp_sink,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 # Variables of the test machinery that must not leak into a product process.
 SCRUBBED = ("FOLLOWUP_FAULT", "FOLLOWUP_TEST_CRASH_AFTER", "FOLLOWUP_NOTIFY_KILL_AT")
 

@@ -120,7 +120,10 @@ def test_draft_json_has_subject_body_and_warnings(cli_json, run_cli, owner):
     assert created["application_id"] == draft["application_id"]
     text = run_cli("draft", str(thank_you["id"]))
     assert text.returncode == 0
-    assert text.stdout.startswith("To: Wanjiku Kamau") and f"Subject: {draft['subject']}" in text.stdout
+    assert (
+        text.stdout.startswith("To: Wanjiku Kamau")
+        and f"Subject: {draft['subject']}" in text.stdout
+    )
 
 
 def test_replied_stops_the_check_in_ladder(cli_json, run_cli, owner):
@@ -209,7 +212,9 @@ def test_bad_input_gives_one_line_naming_the_field_and_changes_nothing(
 
 
 def test_an_end_before_the_start_is_refused(run_cli, owner):
-    result = run_cli(*[a for a in ADD if a not in ("--duration", "60")], "--end", "2025-12-09 09:00")
+    result = run_cli(
+        *[a for a in ADD if a not in ("--duration", "60")], "--end", "2025-12-09 09:00"
+    )
     assert_bad_input(result, "end")
     assert rows() == (0, 0, 0, 0, 0)
 

@@ -93,7 +93,9 @@ def test_mail_test_names_a_wrong_password_and_exits_1(run_cli, configured, smtp_
 
 def test_mail_add_without_a_password_source_names_the_option(run_cli, owner, unchanged):
     with unchanged():
-        result = run_cli("mail", "add", "--from-address", SMTP_USER, "--smtp-host", "smtp.example.com")
+        result = run_cli(
+            "mail", "add", "--from-address", SMTP_USER, "--smtp-host", "smtp.example.com"
+        )
     assert_bad_input(result, "--password-env")
     assert not MailAccount.objects.exists()
 
