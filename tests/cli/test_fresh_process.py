@@ -56,7 +56,7 @@ def test_done_skip_sent_and_replied_each_work_in_a_fresh_process_in_a_fresh_home
     assert not open_ids & {first, second, third, fourth}
 
 
-@pytest.mark.parametrize("command", ["done", "skip", "sent", "replied"])
+@pytest.mark.parametrize("command", ["skip", "sent", "replied"])  # done: test_interviews.py
 def test_closing_an_unknown_follow_up_in_a_fresh_process_names_the_id(
     run_cli, owner, unchanged, command
 ):
@@ -68,7 +68,6 @@ def test_closing_an_unknown_follow_up_in_a_fresh_process_names_the_id(
     "command",
     [
         ["list"],
-        ["demo"],
         ["migrate"],
         ["notify", "list"],
         ["notify", "deliver"],

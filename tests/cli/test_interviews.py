@@ -45,6 +45,42 @@ ADD = [
 UNKNOWN = "99999999"
 
 
+@pytest.fixture
+def acme(record_interview):
+    """The interview of ADD, recorded in-process (each process run costs a second): the ids
+    `followup interview add --json` prints."""
+    recorded = record_interview(
+        company="Acme Kenya",
+        role="Sales Executive",
+        role_type="standard",
+        start="2025-12-09 10:00",
+        duration_minutes=60,
+        tz="Africa/Nairobi",
+        country="KE",
+        interviewers=[
+            "Wanjiku Kamau <wanjiku@acme.example>",
+            "Otieno Odhiambo <otieno@acme.example>",
+        ],
+        recruiter="Grace Achieng <grace@acme.example>",
+        notes="Growing SME data bundles in Kisumu. Weekly pipeline reviews.",
+        unasked=["How is commission structured?"],
+        promised="We'll get back to you by Friday",
+        commitments=["Send my portfolio by Thursday"],
+    )
+    return {
+        "application_id": recorded.application.pk,
+        "interview_id": recorded.interview.pk,
+        "follow_up_ids": [fu.pk for fu in recorded.follow_ups],
+    }
+
+
+def thank_yous():
+    return [
+        {"id": fu.pk}
+        for fu in FollowUp.objects.filter(kind="thank_you", status="planned").order_by("due", "id")
+    ]
+
+
 def rows():
     return tuple(m.objects.count() for m in (Company, Contact, Application, Interview, FollowUp))
 
@@ -68,8 +104,8 @@ def test_interview_add_prints_the_plan_as_a_table(run_cli, owner):
     assert "Mon 15 Dec 2025, 10:00 EAT" in result.stdout  # the check-in, in local time
 
 
-def test_the_plan_checks_in_after_jamhuri_day(cli_json, owner):
-    created = cli_json(*ADD)
+def test_the_plan_checks_in_after_jamhuri_day(cli_json, acme):
+    created = acme
     plan = cli_json("plan", str(created["interview_id"]))
     kinds = [fu["kind"] for fu in plan]
     assert kinds.count("thank_you") == 2  # one per interviewer with an email
@@ -93,8 +129,7 @@ def test_the_plan_checks_in_after_jamhuri_day(cli_json, owner):
     assert deliverable["due"] == "2025-12-11T09:00:00+03:00"
 
 
-def test_due_until_lists_only_what_is_due_by_then(cli_json, run_cli, owner):
-    cli_json(*ADD)
+def test_due_until_lists_only_what_is_due_by_then(cli_json, run_cli, acme):
     early = cli_json("due", "--until", "2025-12-09")
     assert {fu["kind"] for fu in early} == {"thank_you"}
     everything = cli_json("due", "--until", "all")
@@ -110,9 +145,9 @@ def test_due_with_a_bad_date_names_until(run_cli, owner, unchanged):
         assert_bad_input(run_cli("due", "--until", "next week"), "until")
 
 
-def test_draft_json_has_subject_body_and_warnings(cli_json, run_cli, owner):
-    created = cli_json(*ADD)
-    thank_you = next(fu for fu in cli_json("due", "--until", "all") if fu["kind"] == "thank_you")
+def test_draft_json_has_subject_body_and_warnings(cli_json, run_cli, acme):
+    created = acme
+    thank_you = thank_yous()[0]
     draft = cli_json("draft", str(thank_you["id"]))
     assert draft["subject"]
     assert "Sales Executive" in draft["body"]
@@ -126,9 +161,8 @@ def test_draft_json_has_subject_body_and_warnings(cli_json, run_cli, owner):
     )
 
 
-def test_replied_stops_the_check_in_ladder(cli_json, run_cli, owner):
-    cli_json(*ADD)
-    thank_you = next(fu for fu in cli_json("due", "--until", "all") if fu["kind"] == "thank_you")
+def test_replied_stops_the_check_in_ladder(cli_json, run_cli, acme):
+    thank_you = thank_yous()[0]
     result = run_cli("replied", str(thank_you["id"]))
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"Follow-up {thank_you['id']} (thank_you) recorded as replied.\n"
@@ -136,8 +170,8 @@ def test_replied_stops_the_check_in_ladder(cli_json, run_cli, owner):
     assert not kinds & {"check_in", "check_in_2", "final_check_in"}
 
 
-def test_outcome_rejected_plans_a_rejection_reply_and_cancels_check_ins(cli_json, owner):
-    created = cli_json(*ADD)
+def test_outcome_rejected_plans_a_rejection_reply_and_cancels_check_ins(cli_json, acme):
+    created = acme
     plan = cli_json(
         "outcome", str(created["application_id"]), "rejected", "--at", "2025-12-16 15:00"
     )
@@ -149,17 +183,16 @@ def test_outcome_rejected_plans_a_rejection_reply_and_cancels_check_ins(cli_json
     assert "feedback" in reply["body"].lower()
 
 
-def test_done_and_skip_close_a_follow_up(cli_json, owner):
-    cli_json(*ADD)
-    first, second = [fu for fu in cli_json("due", "--until", "all") if fu["kind"] == "thank_you"]
+def test_done_and_skip_close_a_follow_up(cli_json, acme):
+    first, second = thank_yous()
     assert cli_json("done", str(first["id"]))["status"] == "done"
     assert cli_json("skip", str(second["id"]))["status"] == "skipped"
     open_ids = {fu["id"] for fu in cli_json("due", "--until", "all")}
     assert first["id"] not in open_ids and second["id"] not in open_ids
 
 
-def test_show_prints_the_timeline(cli_json, run_cli, owner):
-    created = cli_json(*ADD)
+def test_show_prints_the_timeline(cli_json, run_cli, acme):
+    created = acme
     shown = cli_json("show", str(created["application_id"]))
     assert shown["timeline"][0]["kind"] == "interview_recorded"
     assert any(e["kind"] == "follow_up_planned" for e in shown["timeline"])
@@ -169,8 +202,7 @@ def test_show_prints_the_timeline(cli_json, run_cli, owner):
     assert "Open follow-ups" in text.stdout
 
 
-def test_list_shows_applications(cli_json, run_cli, owner):
-    cli_json(*ADD)
+def test_list_shows_applications(cli_json, run_cli, acme):
     listed = cli_json("list")
     assert listed == [
         {
@@ -237,16 +269,16 @@ def test_an_unknown_id_gives_exit_code_2(run_cli, owner, unchanged, command):
     assert UNKNOWN in result.stderr or "abc" in result.stderr
 
 
-def test_an_unknown_outcome_names_the_field(cli_json, run_cli, owner, unchanged):
-    created = cli_json(*ADD)
+def test_an_unknown_outcome_names_the_field(cli_json, run_cli, acme, unchanged):
+    created = acme
     with unchanged():
         assert_bad_input(run_cli("outcome", str(created["application_id"]), "ghosted"), "outcome")
 
 
 def test_export_import_export_gives_the_same_data(
-    cli_json, run_cli, owner, tmp_path, django_user_model
+    cli_json, run_cli, acme, tmp_path, django_user_model
 ):
-    created = cli_json(*ADD)
+    created = acme
     run_cli("outcome", str(created["application_id"]), "rejected", "--at", "2025-12-16 15:00")
     for fmt in ("json", "csv"):
         exported = tmp_path / f"export.{fmt}"
@@ -261,8 +293,7 @@ def test_export_import_export_gives_the_same_data(
         assert again == first
 
 
-def test_export_to_standard_output_and_a_bad_format(cli_json, run_cli, owner, unchanged):
-    cli_json(*ADD)
+def test_export_to_standard_output_and_a_bad_format(cli_json, run_cli, acme, unchanged):
     result = run_cli("export")
     assert result.returncode == 0
     assert "Acme Kenya" in result.stdout and json.loads(result.stdout)
@@ -278,8 +309,7 @@ def test_import_of_an_unreadable_file_names_the_field(run_cli, owner, unchanged,
     assert rows() == (0, 0, 0, 0, 0)
 
 
-def test_the_cli_import_round_trips_through_a_file(cli_json, run_cli, owner, tmp_path):
-    cli_json(*ADD)
+def test_the_cli_import_round_trips_through_a_file(cli_json, run_cli, acme, tmp_path):
     exported = tmp_path / "all.json"
     run_cli("export", "--output", str(exported))
     before = json.loads(exported.read_text())
@@ -304,8 +334,7 @@ def test_demo_fills_a_fresh_home(run_cli, owner):
     assert again.returncode == 2
 
 
-def test_json_for_a_pipe_is_one_line_a_program_reads(run_cli, owner):
-    run_cli(*ADD)
+def test_json_for_a_pipe_is_one_line_a_program_reads(run_cli, acme):
     result = run_cli("due", "--until", "all", "--json")
     assert result.returncode == 0
     assert result.stdout.strip().count("\n") == 0
