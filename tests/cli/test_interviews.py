@@ -339,3 +339,46 @@ def test_json_for_a_pipe_is_one_line_a_program_reads(run_cli, acme):
     assert result.returncode == 0
     assert result.stdout.strip().count("\n") == 0
     assert isinstance(json.loads(result.stdout), list) and json.loads(result.stdout)
+
+
+def test_interview_add_at_a_terminal_asks_for_what_is_missing(owner, tmp_path):
+    import os
+    import pty
+    import subprocess
+
+    from .conftest import base_env, followup_binary
+
+    controller, terminal = pty.openpty()
+    try:
+        # The answers wait in the terminal's line buffer until the prompts read them.
+        os.write(controller, b"Savanna Mobile\nSales Executive\n2025-12-09 10:00\n\n")
+        result = subprocess.run(
+            [
+                str(followup_binary()),
+                "interview",
+                "add",
+                "--tz",
+                "Africa/Nairobi",
+                "--country",
+                "KE",
+            ],
+            stdin=terminal,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=base_env(tmp_path / "unused-ca.pem"),
+            cwd=tmp_path,
+        )
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "Company: " in result.stdout and "Start (YYYY-MM-DD HH:MM, local time): " in result.stdout
+    )
+    application = Application.objects.get()
+    assert (application.company.name, application.role_title) == (
+        "Savanna Mobile",
+        "Sales Executive",
+    )
+    assert str(Interview.objects.get().start.date()) == "2025-12-09"
