@@ -8,6 +8,7 @@ import pytest
 
 from followup.core.models import FollowUp
 from followup.mail.models import MailAccount, PendingStatusChange
+from tests.mail.conftest import add_account
 
 from .conftest import SMTP_PASSWORD, SMTP_USER, assert_bad_input, make_application, reply_to
 
@@ -48,6 +49,12 @@ def configured(run_cli, owner, smtp_server, mailbox):
     return result
 
 
+@pytest.fixture
+def account(owner, smtp_server, mailbox):
+    """The same account, saved in-process: for the tests of the other mail commands."""
+    return add_account(owner, smtp_server, mailbox)
+
+
 def test_mail_add_stores_the_account_and_never_shows_the_password(run_cli, configured):
     assert "Saved the mail account" in configured.stdout
     shown = run_cli("mail", "show", "--json")
@@ -66,7 +73,7 @@ def test_mail_show_test_and_sync_without_an_account_name_it(run_cli, owner, unch
             assert_bad_input(run_cli(*command), "mail_account")
 
 
-def test_mail_test_reports_each_protocol(run_cli, configured):
+def test_mail_test_reports_each_protocol(run_cli, account):
     result = run_cli("mail", "test")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["SMTP: OK", "IMAP: OK"]
@@ -118,7 +125,7 @@ def test_mail_add_bad_input_is_one_line_naming_the_field(run_cli, owner, unchang
         assert_bad_input(run_cli("mail", "add", *flat, env={"P": "x"}), field)
 
 
-def test_approve_outbox_and_the_worker_sending_it(run_cli, owner, configured, smtp_server):
+def test_approve_outbox_and_the_worker_sending_it(run_cli, owner, account, smtp_server):
     _, (fu,) = make_application(owner)
     result = run_cli("approve", fu.pk, "--send-now", "--json")
     assert result.returncode == 0, result.stderr
@@ -153,7 +160,7 @@ def test_approve_an_unknown_id_exits_2(run_cli, owner, unchanged):
         assert_bad_input(run_cli("approve", UNKNOWN), "followup_id")
 
 
-def test_drafts_push(run_cli, owner, configured, mailbox, unchanged):
+def test_drafts_push(run_cli, owner, account, mailbox, unchanged):
     _, (fu,) = make_application(owner)
     result = run_cli("drafts", "push", fu.pk, "--json")
     assert result.returncode == 0, result.stderr
@@ -165,7 +172,7 @@ def test_drafts_push(run_cli, owner, configured, mailbox, unchanged):
         assert_bad_input(run_cli("drafts", "push", UNKNOWN), "followup_id")
 
 
-def test_mail_sync_replies_and_confirm(run_cli, owner, configured, mailbox, unchanged):
+def test_mail_sync_replies_and_confirm(run_cli, owner, account, mailbox, unchanged):
     _, (fu,) = make_application(owner)
     run_cli("approve", fu.pk, "--send-now")
     assert run_cli("worker", "--once").returncode == 0
@@ -197,7 +204,7 @@ def test_mail_sync_replies_and_confirm(run_cli, owner, configured, mailbox, unch
     assert PendingStatusChange.objects.get(pk=pending[0]["id"]).state == "confirmed"
 
 
-def test_mail_sync_reads_the_mailbox_in_text(run_cli, owner, configured):
+def test_mail_sync_reads_the_mailbox_in_text(run_cli, owner, account):
     result = run_cli("mail", "sync")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Read 0 new message(s) in ")
