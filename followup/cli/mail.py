@@ -1,54 +1,42 @@
-"""Mail commands of `followup`: `mail add|show|test|sync|outbox|replies|confirm|confirm-sent`,
-`approve`, `worker` and `drafts push`. Registered on the main Typer app by followup.cli.
-
-As in followup.cli, Django and the services are imported inside the commands.
-"""
+"""`followup mail add|show|test|sync|outbox|replies|confirm|confirm-sent`: your own mail account,
+what waits in the outbox and the replies it brought."""
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Any, NoReturn
+from typing import Any
 
 import typer
 
-mail_app = typer.Typer(
-    help="Your mail account: send approved follow-ups, notice replies.", no_args_is_help=True
+from followup.cli.shell import (
+    FOLLOW_UP_ID,
+    JSON_OPTION,
+    console,
+    fail,
+    owner_scope,
+    print_json,
+    refuse,
 )
-drafts_app = typer.Typer(help="Drafts in your own mailbox.", no_args_is_help=True)
-
-
-def _cli() -> Any:
-    import followup.cli as cli
-
-    return cli
-
-
-def _error(field: str, message: str, code: int = 1) -> NoReturn:
-    """A failure that is not bad input (a server said no): one line, exit code 1."""
-    typer.echo(f"error: {field}: {message}", err=True)
-    raise typer.Exit(code)
 
 
 def _password_from(env_var: str | None, option: str, prompt: str, required: bool) -> str | None:
-    cli = _cli()
     if env_var:
         value = os.environ.get(env_var)
         if value is None:
-            cli.fail(option, f"environment variable {env_var} is not set")
+            fail(option, f"environment variable {env_var} is not set")
         return value
     if sys.stdin.isatty():
         value = typer.prompt(prompt, hide_input=True, default="", show_default=False)
         return value or None
     if required:
-        cli.fail(
+        fail(
             option,
             f"no password: pass {option} VAR (the name of an environment variable holding it) or run in a terminal to be asked",
         )
     return None
 
 
-@mail_app.command("add")
 def mail_add(
     from_address: str = typer.Option(
         None, "--from-address", help="Your address, e.g. amina@example.com."
@@ -102,17 +90,16 @@ def mail_add(
     ),
 ) -> None:
     """Add or update your mail account. Gmail and Microsoft 365 need an app password."""
-    cli = _cli()
     interactive = sys.stdin.isatty()
     if not from_address and interactive:
         from_address = typer.prompt("Your email address")
     if not smtp_host and interactive:
         smtp_host = typer.prompt("Outgoing (SMTP) server")
     if not from_address:
-        cli.fail("from_address", "is required (--from-address)")
+        fail("from_address", "is required (--from-address)")
     if not smtp_host:
-        cli.fail("smtp_host", "is required (--smtp-host)")
-    with cli.owner_scope() as owner:
+        fail("smtp_host", "is required (--smtp-host)")
+    with owner_scope() as owner:
         from followup.mail import accounts
 
         existing = accounts.get_account(owner)
@@ -161,19 +148,17 @@ def mail_add(
         )
 
 
-@mail_app.command("show")
 def mail_show(
-    as_json: bool = typer.Option(False, "--json", help="Print JSON with stable keys."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Show your mail settings (never the password) and the last poll."""
-    cli = _cli()
-    with cli.owner_scope() as owner:
+    with owner_scope() as owner:
         from followup.mail import accounts
 
         account = accounts.require_account(owner)
         data = accounts.account_json(account)
         if as_json:
-            cli.print_json(data)
+            print_json(data)
             return
         typer.echo(
             f"From: {account.from_name + ' ' if account.from_name else ''}<{account.from_address}>"
@@ -197,18 +182,16 @@ def mail_show(
             typer.echo(f"Last sending problem: {data['last_send_error']}")
 
 
-@mail_app.command("test")
 def mail_test(
-    as_json: bool = typer.Option(False, "--json", help="Print JSON with stable keys."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Connect and log in to SMTP and IMAP; name any failure plainly (exit code 1)."""
-    cli = _cli()
-    with cli.owner_scope() as owner:
+    with owner_scope() as owner:
         from followup.mail import accounts
 
         results = accounts.test_account(owner)
         if as_json:
-            cli.print_json(
+            print_json(
                 [
                     {"protocol": r.protocol, "ok": r.ok, "kind": r.kind, "message": r.message}
                     for r in results
@@ -222,18 +205,16 @@ def mail_test(
             raise typer.Exit(1)
 
 
-@mail_app.command("sync")
 def mail_sync(
-    as_json: bool = typer.Option(False, "--json", help="Print JSON with stable keys."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Check for replies now (one poll of your mailbox), with a progress bar."""
-    cli = _cli()
-    with cli.owner_scope() as owner:
+    with owner_scope() as owner:
         from followup.mail import accounts, poller
 
         account = accounts.require_account(owner)
         if not account.has_imap:
-            cli.fail(
+            fail(
                 "mail_account",
                 "no IMAP settings: add them with `followup mail add --imap-host ...`",
             )
@@ -254,7 +235,7 @@ def mail_sync(
 
                 report = poller.poll_account(account, progress=progress)
         if as_json:
-            cli.print_json(
+            print_json(
                 {
                     "folders": report.folders,
                     "scanned": report.scanned,
@@ -279,32 +260,32 @@ def mail_sync(
                     f"Re-read {', '.join(report.resynced)} from the start (the server renumbered it)."
                 )
         if report.error:
-            _error("imap", report.error)
+            refuse("imap", report.error)
 
 
-@mail_app.command("outbox")
 def mail_outbox(
-    as_json: bool = typer.Option(False, "--json", help="Print JSON with stable keys."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """List approved follow-ups waiting to be sent, being sent, or needing your attention."""
-    cli = _cli()
-    with cli.owner_scope() as owner:
+    with owner_scope() as owner:
         from followup.mail import outbox
 
         rows = list(outbox.outbox(owner))
         if as_json:
-            cli.print_json([outbox.outbox_json(fu) for fu in rows])
+            print_json([outbox.outbox_json(fu) for fu in rows])
             return
         if not rows:
             typer.echo("The outbox is empty. Approve a follow-up with `followup approve ID`.")
             return
         from rich.table import Table
 
+        from followup.lib.vocabulary import format_local
+
         table = Table(title="Outbox")
         for column in ("id", "to", "subject", "status", "sends", "problem"):
             table.add_column(column)
         for fu in rows:
-            when = fu.send_after.strftime("%Y-%m-%d %H:%M") if fu.send_after else "—"
+            when = format_local(fu.send_after, fu.due_tz) if fu.send_after else "—"
             table.add_row(
                 str(fu.pk),
                 fu.recipient.email if fu.recipient else "—",
@@ -313,21 +294,19 @@ def mail_outbox(
                 when,
                 fu.last_error,
             )
-        cli._console().print(table)
+        console().print(table)
 
 
-@mail_app.command("replies")
 def mail_replies(
-    as_json: bool = typer.Option(False, "--json", help="Print JSON with stable keys."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """List replies waiting for you to confirm what they mean for the application."""
-    cli = _cli()
-    with cli.owner_scope() as owner:
+    with owner_scope() as owner:
         from followup.mail import replies
 
         rows = list(replies.pending_suggestions(owner))
         if as_json:
-            cli.print_json([replies.suggestion_json(s) for s in rows])
+            print_json([replies.suggestion_json(s) for s in rows])
             return
         if not rows:
             typer.echo("No replies waiting for you.")
@@ -344,7 +323,6 @@ def mail_replies(
             )
 
 
-@mail_app.command("confirm")
 def mail_confirm(
     suggestion_id: str = typer.Argument(..., help="Suggestion id from `followup mail replies`."),
     outcome: str = typer.Option(
@@ -353,8 +331,7 @@ def mail_confirm(
     dismiss: bool = typer.Option(False, "--dismiss", help="Leave the application as it is."),
 ) -> None:
     """Confirm (or dismiss) what a reply suggests; only then does the application's status change."""
-    cli = _cli()
-    with cli.owner_scope() as owner:
+    with owner_scope() as owner:
         from followup.mail import replies
 
         if dismiss:
@@ -370,111 +347,10 @@ def mail_confirm(
         )
 
 
-@mail_app.command("confirm-sent")
-def mail_confirm_sent(follow_up_id: str = typer.Argument(..., help="Follow-up id.")) -> None:
+def mail_confirm_sent(follow_up_id: str = FOLLOW_UP_ID) -> None:
     """You found a follow-up that needs attention in your Sent folder: mark it sent."""
-    cli = _cli()
-    with cli.owner_scope() as owner:
+    with owner_scope() as owner:
         from followup.core import services
 
         fu = services.confirm_sent(owner, follow_up_id)
         typer.echo(f"Follow-up {fu.pk} ({fu.kind}) marked sent.")
-
-
-def approve(
-    follow_up_id: str = typer.Argument(..., help="Follow-up id."),
-    send_now: bool = typer.Option(
-        False,
-        "--send-now",
-        help="Send at once instead of at the due time in the recipient's working hours.",
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON with stable keys."),
-) -> None:
-    """Approve a follow-up for sending (by the worker): now, or when due inside the recipient's working hours."""
-    cli = _cli()
-    with cli.owner_scope() as owner:
-        from followup.core import services
-        from followup.mail import accounts, outbox
-        from followup.planner.calendar import zone
-
-        fu = services.approve(owner, follow_up_id, send_now=send_now)
-        if as_json:
-            cli.print_json(outbox.outbox_json(fu))
-            return
-        if fu.channel != "email":
-            typer.echo(
-                f"Follow-up {fu.pk} ({fu.kind}) approved; it is a {fu.channel} follow-up, so nothing is sent."
-            )
-            return
-        when = (
-            "as soon as the worker runs"
-            if send_now
-            else fu.send_after.astimezone(zone(fu.due_tz)).strftime("%a %d %b %Y %H:%M %Z")
-        )
-        typer.echo(
-            f"Follow-up {fu.pk} ({fu.kind}) approved: it goes to {fu.recipient.email} {'' if send_now else 'on '}{when}."
-        )
-        if accounts.get_account(owner) is None:
-            typer.echo(
-                "No mail account yet: add one with `followup mail add`, and keep `followup worker` (or `followup serve`) running.",
-                err=True,
-            )
-
-
-def worker(
-    once: bool = typer.Option(
-        False, "--once", help="Run every task once (send, recover, poll) and exit."
-    ),
-) -> None:
-    """Send approved follow-ups, check for replies and recover interrupted sends until stopped (SIGTERM or Ctrl-C stops it between messages)."""
-    import threading
-
-    cli = _cli()
-    cli.setup()
-    from followup import worker as worker_module
-
-    stop = threading.Event()
-    worker_module.install_signal_handlers(stop)
-    if not once:
-        typer.echo("followup worker running (Ctrl-C to stop).", err=True)
-    worker_module.run(stop, once=once)
-
-
-@drafts_app.command("push")
-def drafts_push(
-    follow_up_id: str = typer.Argument(..., help="Follow-up id."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON with stable keys."),
-) -> None:
-    """Put a follow-up's draft in your mailbox's Drafts folder, to send from your usual mail app;
-    its Message-ID is recorded so the reply is still noticed."""
-    cli = _cli()
-    with cli.owner_scope() as owner:
-        from followup.mail import drafts
-        from followup.mail.imap import MailboxError
-
-        try:
-            pushed = drafts.push_draft(owner, follow_up_id)
-        except MailboxError as exc:
-            _error("imap", exc.message)
-        if as_json:
-            cli.print_json(
-                {
-                    "follow_up_id": pushed.follow_up_id,
-                    "folder": pushed.folder,
-                    "message_id": pushed.message_id,
-                    "uid": pushed.uid,
-                    "replaced": pushed.replaced,
-                }
-            )
-        else:
-            typer.echo(
-                f"Draft of follow-up {pushed.follow_up_id} placed in {pushed.folder}"
-                + (" (replacing the earlier copy)." if pushed.replaced else ".")
-            )
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(mail_app, name="mail")
-    app.add_typer(drafts_app, name="drafts")
-    app.command("approve")(approve)
-    app.command("worker")(worker)

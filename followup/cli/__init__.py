@@ -1,0 +1,90 @@
+"""The `followup` command: a thin Typer shell over the services.
+
+The whole command tree is written out here, in the order of the README's command table (the
+contract tests/cli/ holds it to); each noun's commands live in their own module, and what they
+share in `followup.cli.shell`. Nothing here imports Django or Rich (start-up: see shell.py).
+"""
+
+from __future__ import annotations
+
+import typer
+
+from followup.cli import calendar, digest, follow_ups, interviews, mail, notify, system
+from followup.cli.shell import group
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="followup",
+    help="The job seeker's follow-up desk: record an interview, get a dated plan of every "
+    "follow-up with a ready draft.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+interview_app = group("Record and import interviews.")
+interview_app.command("add")(interviews.add)
+interview_app.command("import")(interviews.import_invitation)
+app.add_typer(interview_app, name="interview")
+
+app.command("plan")(interviews.plan)
+app.command("due")(follow_ups.due)
+app.command("list")(interviews.list_applications)
+app.command("show")(interviews.show)
+app.command("draft")(follow_ups.draft)
+app.command("done")(follow_ups.done)
+app.command("skip")(follow_ups.skip)
+app.command("sent")(follow_ups.sent)
+app.command("replied")(follow_ups.replied)
+app.command("outcome")(interviews.outcome)
+app.command("export")(system.export)
+app.command("import")(system.import_data)
+app.command("demo")(system.demo)
+app.command("serve")(system.serve)
+app.command("migrate")(system.migrate_command)
+
+notify_app = group("Push reminders through Apprise URLs (ntfy, Telegram, Slack, email, SMS…).")
+notify_app.command("add")(notify.notify_add)
+notify_app.command("test")(notify.notify_test)
+notify_app.command("list")(notify.notify_list)
+notify_app.command("remove")(notify.notify_remove)
+notify_app.command("resume")(notify.notify_resume)
+notify_app.command("deliver")(notify.notify_deliver)
+app.add_typer(notify_app, name="notify")
+
+calendar_app = group("Your interviews and follow-ups in your calendar app (a subscribed feed).")
+calendar_app.command("url")(calendar.calendar_url)
+calendar_app.command("revoke")(calendar.calendar_revoke)
+calendar_app.command("export")(calendar.calendar_export)
+app.add_typer(calendar_app, name="calendar")
+
+digest_app = group("The daily digest email.")
+digest_app.command("at")(digest.digest_at)
+digest_app.command("send")(digest.digest_send)
+digest_app.command("show")(digest.digest_show)
+app.add_typer(digest_app, name="digest")
+
+mail_app = group("Your mail account: send approved follow-ups, notice replies.")
+mail_app.command("add")(mail.mail_add)
+mail_app.command("show")(mail.mail_show)
+mail_app.command("test")(mail.mail_test)
+mail_app.command("outbox")(mail.mail_outbox)
+mail_app.command("confirm-sent")(mail.mail_confirm_sent)
+mail_app.command("sync")(mail.mail_sync)
+mail_app.command("replies")(mail.mail_replies)
+mail_app.command("confirm")(mail.mail_confirm)
+app.add_typer(mail_app, name="mail")
+
+app.command("approve")(follow_ups.approve)
+
+drafts_app = group("Drafts in your own mailbox.")
+drafts_app.command("push")(follow_ups.drafts_push)
+app.add_typer(drafts_app, name="drafts")
+
+app.command("worker")(system.worker)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,191 @@
+"""`followup due`, `draft`, `done`, `skip`, `sent`, `replied`, `approve` and `drafts push`:
+one follow-up's life from the command line."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import typer
+
+from followup.cli.shell import (
+    FOLLOW_UP_ID,
+    JSON_OPTION,
+    fail,
+    owner_scope,
+    print_follow_ups,
+    print_json,
+    refuse,
+)
+
+if TYPE_CHECKING:
+    from followup.core.models import FollowUp
+
+
+def _parse_until(until: str | None, tz: str) -> datetime | None:
+    from followup.core.queries import end_of_day
+    from followup.lib.vocabulary import zone
+
+    text = (until or "all").strip().lower()
+    if text == "all":
+        return None
+    today = datetime.now(zone(tz)).date()
+    if text == "today":
+        day = today
+    elif text == "tomorrow":
+        day = today + timedelta(days=1)
+    else:
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            fail("until", f"{until!r} is not a date like 2026-12-15 (or today, tomorrow, all)")
+    return end_of_day(day, tz)
+
+
+def due(
+    until: str = typer.Option(
+        "today", help="List what is due by the end of this day: YYYY-MM-DD, today, tomorrow or all."
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """List open follow-ups due by the end of today (or --until), overdue first."""
+    with owner_scope() as owner:
+        # Only the queries module: `followup due` runs often and must not load the planner.
+        from followup.core import queries
+
+        profile = queries.get_profile(owner)
+        rows = queries.due_rows(owner, _parse_until(until, profile.time_zone))
+        if as_json:
+            print_json([queries.row_json(row) for row in rows])
+        elif not rows:
+            typer.echo("Nothing due. Record an interview with `followup interview add`.")
+        else:
+            print_follow_ups(rows, "Due")
+
+
+def draft(follow_up_id: str = FOLLOW_UP_ID, as_json: bool = JSON_OPTION) -> None:
+    """Print a follow-up's draft and the draft checker's warnings."""
+    with owner_scope() as owner:
+        from followup.core import services
+
+        fu = services.get_follow_up(owner, follow_up_id)
+        warnings = services.draft_warnings(owner, fu)
+        if as_json:
+            print_json(services.follow_up_json(fu, warnings))
+            return
+        typer.echo(f"To: {fu.recipient or '(no recipient)'}")
+        typer.echo(f"Subject: {fu.subject}")
+        typer.echo("")
+        typer.echo(fu.body)
+        for w in warnings:
+            typer.echo(f"warning: {w.message}", err=True)
+
+
+def _print_closed(fu: FollowUp, as_json: bool, verb: str) -> None:
+    from followup.core import services
+
+    if as_json:
+        print_json(services.follow_up_json(fu))
+    else:
+        typer.echo(f"Follow-up {fu.pk} ({fu.kind}) {verb}.")
+
+
+# done, skip, sent, replied: each imports the services inside owner_scope(), after setup —
+# importing them first is what crashed these four in a fresh process (issue 9).
+
+
+def done(follow_up_id: str = FOLLOW_UP_ID, as_json: bool = JSON_OPTION) -> None:
+    """Mark a follow-up done (you sent it yourself, or made the call)."""
+    with owner_scope() as owner:
+        from followup.core import services
+
+        _print_closed(services.mark_done(owner, follow_up_id), as_json, "marked done")
+
+
+def skip(follow_up_id: str = FOLLOW_UP_ID, as_json: bool = JSON_OPTION) -> None:
+    """Skip a follow-up: it will not be planned again."""
+    with owner_scope() as owner:
+        from followup.core import services
+
+        _print_closed(services.skip(owner, follow_up_id), as_json, "skipped")
+
+
+def sent(follow_up_id: str = FOLLOW_UP_ID, as_json: bool = JSON_OPTION) -> None:
+    """Mark a follow-up sent (you sent it from your own mail app)."""
+    with owner_scope() as owner:
+        from followup.core import services
+
+        _print_closed(services.mark_sent(owner, follow_up_id), as_json, "marked sent")
+
+
+def replied(follow_up_id: str = FOLLOW_UP_ID, as_json: bool = JSON_OPTION) -> None:
+    """Record that they replied (mail, call, meeting): the check-in ladder stops."""
+    with owner_scope() as owner:
+        from followup.core import services
+
+        _print_closed(services.record_reply(owner, follow_up_id), as_json, "recorded as replied")
+
+
+def approve(
+    follow_up_id: str = FOLLOW_UP_ID,
+    send_now: bool = typer.Option(
+        False,
+        "--send-now",
+        help="Send at once instead of at the due time in the recipient's working hours.",
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Approve a follow-up for sending (by the worker): now, or when due inside the recipient's working hours."""
+    with owner_scope() as owner:
+        from followup.core import services
+        from followup.lib.vocabulary import format_local
+        from followup.mail import accounts, outbox
+
+        fu = services.approve(owner, follow_up_id, send_now=send_now)
+        if as_json:
+            print_json(outbox.outbox_json(fu))
+            return
+        if fu.channel != "email":
+            typer.echo(
+                f"Follow-up {fu.pk} ({fu.kind}) approved; it is a {fu.channel} follow-up, so nothing is sent."
+            )
+            return
+        if send_now or fu.send_after is None:
+            when = "as soon as the worker runs"
+        else:
+            when = "on " + format_local(fu.send_after, fu.due_tz)
+        to = fu.recipient.email if fu.recipient else "(no recipient)"
+        typer.echo(f"Follow-up {fu.pk} ({fu.kind}) approved: it goes to {to} {when}.")
+        if accounts.get_account(owner) is None:
+            typer.echo(
+                "No mail account yet: add one with `followup mail add`, and keep `followup worker` (or `followup serve`) running.",
+                err=True,
+            )
+
+
+def drafts_push(follow_up_id: str = FOLLOW_UP_ID, as_json: bool = JSON_OPTION) -> None:
+    """Put a follow-up's draft in your mailbox's Drafts folder, to send from your usual mail app;
+    its Message-ID is recorded so the reply is still noticed."""
+    with owner_scope() as owner:
+        from followup.mail import drafts
+        from followup.mail.imap import MailboxError
+
+        try:
+            pushed = drafts.push_draft(owner, follow_up_id)
+        except MailboxError as exc:
+            refuse("imap", exc.message)
+        if as_json:
+            print_json(
+                {
+                    "follow_up_id": pushed.follow_up_id,
+                    "folder": pushed.folder,
+                    "message_id": pushed.message_id,
+                    "uid": pushed.uid,
+                    "replaced": pushed.replaced,
+                }
+            )
+        else:
+            typer.echo(
+                f"Draft of follow-up {pushed.follow_up_id} placed in {pushed.folder}"
+                + (" (replacing the earlier copy)." if pushed.replaced else ".")
+            )

@@ -1,0 +1,121 @@
+"""`followup serve`, `worker`, `migrate`, `demo`, `export` and `import`: running the product and
+moving its data."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from followup.cli.shell import fail, migrate, owner_scope, setup
+
+
+def serve(
+    host: str = typer.Option(
+        "127.0.0.1", help="Address to listen on (loopback unless hosted mode)."
+    ),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    open_browser: bool = typer.Option(
+        False, "--open", help="Open the sign-in link in your browser."
+    ),
+    no_worker: bool = typer.Option(False, "--no-worker", help="Do not run the background worker."),
+) -> None:
+    """Run the web app (waitress) and print a one-time sign-in link."""
+    import signal
+
+    setup()
+    from followup.core.errors import InvalidInput
+    from followup.front import server as web
+
+    migrate(quiet=True)
+    try:
+        srv = web.create(host, port, worker=not no_worker)
+    except InvalidInput as exc:
+        fail(exc.field, exc.message)
+
+    def _stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM (a service manager) stops as cleanly as Ctrl-C
+
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        typer.echo(f"followup is running at {srv.base_url}/ ({srv.worker_notice})")
+        typer.echo("Open this link to sign in (it works once; restart for a fresh one):")
+        typer.echo(f"    {srv.sign_in_url}")
+        typer.echo("Press Ctrl-C to stop.")
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(srv.sign_in_url)
+        srv.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        srv.stop_worker()
+
+
+def worker(
+    once: bool = typer.Option(
+        False, "--once", help="Run every task once (send, recover, poll) and exit."
+    ),
+) -> None:
+    """Send approved follow-ups, check for replies and recover interrupted sends until stopped (SIGTERM or Ctrl-C stops it between messages)."""
+    import threading
+
+    setup()
+    from followup import worker as worker_loop
+
+    stop = threading.Event()
+    worker_loop.install_signal_handlers(stop)
+    if not once:
+        typer.echo("followup worker running (Ctrl-C to stop).", err=True)
+    worker_loop.run(stop, once=once)
+
+
+def migrate_command() -> None:
+    """Create or update the database (make run does this for you)."""
+    setup()
+    migrate()
+
+
+def demo() -> None:
+    """Fill this home with a realistic job search, to see the product at once."""
+    with owner_scope() as owner:
+        from followup.core import demo as demo_data
+
+        typer.echo(demo_data.create_demo(owner))
+
+
+def export(
+    format: str = typer.Option("json", "--format", help="json or csv."),
+    output: Path = typer.Option(
+        None, "--output", "-o", help="Write to this file instead of standard output."
+    ),
+) -> None:
+    """Export all your data (import it elsewhere with `followup import`)."""
+    if format not in ("json", "csv"):
+        fail("format", f"{format!r} is not json or csv")
+    with owner_scope() as owner:
+        from followup.core import portability
+
+        text = portability.export_text(owner, format)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            output.write_text(text, encoding="utf-8")
+            typer.echo(f"Wrote {output}.", err=True)
+
+
+def import_data(
+    file: Path = typer.Argument(..., help="A file written by `followup export` (json or csv)."),
+) -> None:
+    """Import data exported by `followup export` into this home."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail("file", f"cannot read {str(file)!r}: {getattr(exc, 'strerror', None) or exc}")
+    with owner_scope() as owner:
+        from followup.core import portability
+
+        counts = portability.import_text(owner, text)
+        typer.echo("Imported " + ", ".join(f"{n} {name}" for name, n in counts.items()) + ".")
