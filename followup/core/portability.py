@@ -30,7 +30,7 @@ from followup.core.models import (
 )
 from followup.core.owner import Owner
 from followup.core.services import get_profile
-from followup.drafting import CALL_SCRIPT, TemplateSource, validate_template
+from followup.drafting import CALL_SCRIPT, MAX_BODY_CHARS, TemplateSource, validate_template
 from followup.lib.addresses import has_line_break
 from followup.lib.vocabulary import UnknownZone, zone
 from followup.planner.calendar import UnknownCountry, validate_country
@@ -401,6 +401,8 @@ def _validate(obj: models.Model, record: str, label: str, skip: Iterable[str] = 
         name, messages = next(iter(exc.message_dict.items()))
         field_name = "" if name == "__all__" else f"{name}: "
         raise InvalidInput("file", f"{where}: {field_name}{' '.join(messages)}") from None
+    if isinstance(obj, FollowUp) and len(obj.body) > MAX_BODY_CHARS:
+        raise InvalidInput("file", f"{where}: body: is longer than {MAX_BODY_CHARS:,} characters")
     if isinstance(obj, MessageTemplate):
         if obj.kind not in KINDS and obj.kind != CALL_SCRIPT:
             raise InvalidInput("file", f"{where}: kind: unknown follow-up kind {obj.kind!r}")

@@ -18,6 +18,8 @@ from followup.drafting.context import (
 )
 from followup.drafting.defaults import CALL_SCRIPT, DEFAULT_TEMPLATES, TEMPLATE_KEYS
 from followup.drafting.render import (
+    MAX_BODY_CHARS,
+    MAX_SUBJECT_CHARS,
     TemplateProblem,
     preview,
     render_draft,
@@ -27,6 +29,8 @@ from followup.drafting.render import (
 
 __all__ = [
     "CALL_SCRIPT",
+    "MAX_BODY_CHARS",
+    "MAX_SUBJECT_CHARS",
     "DEFAULT_QUESTION_BANK",
     "DEFAULT_TEMPLATES",
     "TEMPLATE_KEYS",

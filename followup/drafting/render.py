@@ -45,7 +45,9 @@ from followup.drafting.defaults import CALL_SCRIPT, DEFAULT_TEMPLATES
 from followup.planner.types import ASSERTIVE, CHECK_IN, CHECK_IN_KINDS, KINDS, PHONE, THANK_YOU
 
 __all__ = [
+    "MAX_BODY_CHARS",
     "MAX_SOURCE_CHARS",
+    "MAX_SUBJECT_CHARS",
     "TemplateProblem",
     "preview",
     "render_draft",
@@ -55,7 +57,10 @@ __all__ = [
 
 MAX_SOURCE_CHARS = 20_000  # per subject or body template
 MAX_STRING_CHARS = 100_000  # any string a template builds
-MAX_OUTPUT_CHARS = 50_000  # a rendered subject or body
+# What a follow-up's body may hold, typed or rendered (forms, import and the services check it):
+# a real follow-up is a few hundred words; the cap keeps every later check and page bounded.
+MAX_BODY_CHARS = 20_000
+MAX_OUTPUT_CHARS = MAX_BODY_CHARS  # a rendered subject or body
 MAX_RANGE = 1_000
 MAX_LOOP_DEPTH = 2
 MAX_INT_BITS = 4_096

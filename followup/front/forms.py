@@ -12,6 +12,7 @@ from django.utils.datastructures import MultiValueDict
 
 from followup.core.errors import InvalidInput
 from followup.core.models import Application, Interview, Profile
+from followup.drafting import MAX_BODY_CHARS, MAX_SUBJECT_CHARS
 from followup.lib.addresses import BadAddress, parse_person
 
 # Field names the services use -> the form field that shows the error.
@@ -290,8 +291,13 @@ class InterviewForm(AccessibleForm):
 
 
 class DraftForm(AccessibleForm):
-    subject = forms.CharField(max_length=300, required=False)
-    body = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 16}), strip=False)
+    subject = forms.CharField(max_length=MAX_SUBJECT_CHARS, required=False)
+    body = forms.CharField(
+        max_length=MAX_BODY_CHARS,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        strip=False,
+    )
 
     def clean_subject(self) -> str:
         subject: str = self.cleaned_data["subject"]

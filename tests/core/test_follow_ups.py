@@ -137,3 +137,14 @@ def test_the_web_and_the_command_line_refuse_a_bounced_address_with_the_same_mes
     assert command.returncode == 2, command.stderr
     assert f"recipient: {message}" in command.stderr
     assert FollowUp.objects.get(pk=fu.pk).status == "planned"
+
+
+def test_a_draft_body_over_the_cap_is_refused_by_name(owner, recorded):
+    from followup.core import services
+    from followup.core.errors import InvalidInput
+    from followup.drafting import MAX_BODY_CHARS
+
+    fu = recorded.follow_ups[0]
+    with pytest.raises(InvalidInput) as caught:
+        services.edit_draft(owner, fu.pk, fu.subject, "x" * (MAX_BODY_CHARS + 1))
+    assert caught.value.field == "body"

@@ -157,3 +157,20 @@ def test_it_enforces_csrf(csrf_client, thank_you):
     )
     thank_you.refresh_from_db()
     assert thank_you.subject != "x"
+
+
+def test_a_body_over_the_cap_is_refused_next_to_the_field_and_nothing_is_saved(
+    client, thank_you
+):
+    from followup.drafting import MAX_BODY_CHARS
+
+    before = thank_you.body
+    response = client.post(
+        f"/follow-ups/{thank_you.pk}/draft/",
+        {"subject": thank_you.subject, "body": "word " * (MAX_BODY_CHARS // 5 + 1)},
+    )
+    assert response.status_code == 400  # the page again, with the message by the field
+    html = response.content.decode()
+    assert "at most 20000 characters" in html or "at most 20,000 characters" in html
+    thank_you.refresh_from_db()
+    assert thank_you.body == before and not thank_you.edited

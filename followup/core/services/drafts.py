@@ -171,8 +171,12 @@ def edit_draft(owner: Owner, follow_up_id: int | str, subject: str, body: str) -
     subject = subject.strip()
     if has_line_break(subject):
         raise InvalidInput("subject", "must be a single line")
-    if len(subject) > 300:
-        raise InvalidInput("subject", "is longer than 300 characters")
+    if len(subject) > drafting.MAX_SUBJECT_CHARS:
+        raise InvalidInput("subject", f"is longer than {drafting.MAX_SUBJECT_CHARS} characters")
+    if len(body) > drafting.MAX_BODY_CHARS:
+        raise InvalidInput("body", f"is longer than {drafting.MAX_BODY_CHARS:,} characters")
+    if "\x00" in subject or "\x00" in body:
+        raise InvalidInput("body" if "\x00" in body else "subject", "contains a NUL character")
     if fu.status not in FollowUp.OPEN:
         raise InvalidInput(
             "followup_id", f"follow-up {fu.pk} is {fu.status}; it can no longer be edited"
