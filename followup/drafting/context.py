@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from followup.lib.vocabulary import WEEKDAYS, long_date, split_name
 from followup.planner.types import (
     ASSERTIVE,
     CHECK_IN,
@@ -83,22 +84,6 @@ BANK_TOPICS_BY_KIND: dict[str, tuple[str, ...]] = {
     KEEP_WARM: ("openings",),
 }
 
-_HONORIFICS = frozenset(
-    {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "madam", "eng", "hon"}
-)
-
-
-def _split_name(name: str | None) -> tuple[str, list[str]]:
-    """("Ms.", ["Muthoni", "Ndegwa"]) from "Ms. Muthoni Ndegwa"; drops any "<email>" part."""
-    if not name:
-        return "", []
-    cleaned = re.sub(r"<[^>]*>|\([^)]*\)", " ", name)
-    tokens = [t for t in re.split(r"\s+", cleaned.strip().strip('"').strip()) if t]
-    honorific = ""
-    while tokens and tokens[0].rstrip(".").lower() in _HONORIFICS:
-        honorific = tokens.pop(0)
-    return honorific, tokens
-
 
 @dataclass(frozen=True, kw_only=True)
 class DraftContext:
@@ -145,7 +130,7 @@ class DraftContext:
     def recipient_first_name(self) -> str | None:
         """The first given name ("Amina" from "Dr. Amina Odhiambo"); None when only a
         surname (after a title) or nothing is known."""
-        honorific, tokens = _split_name(self.recipient_name)
+        honorific, tokens = split_name(self.recipient_name)
         if not tokens or (honorific and len(tokens) == 1):
             return None
         return tokens[0]
@@ -156,7 +141,7 @@ class DraftContext:
         first = self.recipient_first_name
         if first:
             return first
-        honorific, tokens = _split_name(self.recipient_name)
+        honorific, tokens = split_name(self.recipient_name)
         if tokens:
             return f"{honorific} {tokens[-1]}".strip()
         return None
@@ -164,7 +149,7 @@ class DraftContext:
     @property
     def name_parts(self) -> tuple[str, ...]:
         """The recipient's name words without titles, e.g. ("Amina", "Odhiambo")."""
-        return tuple(_split_name(self.recipient_name)[1])
+        return tuple(split_name(self.recipient_name)[1])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -342,13 +327,6 @@ def pick_topic(notes: str, index: int = 0) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # The values a template sees
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-# fmt: off
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)
-# fmt: on
 _ROUND_WORDS = re.compile(
     r"\b(?:interview|round|call|chat|screen|screening|panel|meeting|conversation|session|"
     r"assessment|presentation|onsite|on-site)\b",
@@ -367,7 +345,7 @@ _DELIVERABLE = re.compile(
 def _date_text(day: date | None) -> str:
     if day is None:
         return ""
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+    return long_date(day)
 
 
 def _round_phrase(round_name: str) -> str:
@@ -499,7 +477,7 @@ def template_vars(kind: str, ctx: DraftContext) -> dict[str, TemplateValue]:
         "company_name": ctx.company_name.strip(),
         "interview_date": ctx.interview_date.isoformat() if ctx.interview_date else "",
         "interview_date_text": _date_text(ctx.interview_date),
-        "interview_weekday": _WEEKDAYS[ctx.interview_date.weekday()] if ctx.interview_date else "",
+        "interview_weekday": WEEKDAYS[ctx.interview_date.weekday()] if ctx.interview_date else "",
         "round_name": ctx.round_name,
         "round_phrase": _round_phrase(ctx.round_name),
         "discussed_topic": topic or "",
