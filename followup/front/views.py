@@ -36,6 +36,7 @@ from followup.front import profile as profile_service
 from followup.front.request import AuthenticatedRequest, HtmxHttpRequest
 from followup.lib.vocabulary import zone_or_utc
 from followup.mail import accounts, compose
+from followup.mail.models import MailAccount
 from followup.notify import services as notify
 from followup.planner import types as p
 
@@ -301,7 +302,7 @@ def record_interview(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _blank_interview_form(profile: Any, application: Application | None) -> forms.InterviewForm:
+def _blank_interview_form(profile: Profile, application: Application | None) -> forms.InterviewForm:
     now = timezone.now().astimezone(zone_or_utc(profile.time_zone))
     return forms.InterviewForm(
         application=application,
@@ -316,7 +317,7 @@ def _blank_interview_form(profile: Any, application: Application | None) -> form
 
 def _record_context(
     form: forms.InterviewForm,
-    profile: Any,
+    profile: Profile,
     application: Application | None,
     import_form: forms.InvitationUploadForm,
     data: Any = None,
@@ -332,7 +333,7 @@ def _record_context(
     }
 
 
-def _promise_line(data: Any, profile: Any, application: Application | None) -> str:
+def _promise_line(data: Any, profile: Profile, application: Application | None) -> str:
     """The promised phrase resolved as the form stands; '' when the form is too incomplete."""
     from followup.planner import preview_promise
     from followup.planner.calendar import UnknownCountry, UnknownZone
@@ -801,7 +802,7 @@ def question_bank_preview(request: AuthenticatedRequest) -> HttpResponse:
 # Settings: mail account
 
 
-def _account_initial(account: Any) -> dict[str, Any]:
+def _account_initial(account: MailAccount | None) -> dict[str, Any]:
     if account is None:
         return {"smtp_security": "starttls", "imap_security": "ssl", "sent_copy": "auto"}
     names = [name for name in forms.MailAccountForm.base_fields if not name.endswith("_password")]
@@ -811,7 +812,7 @@ def _account_initial(account: Any) -> dict[str, Any]:
 def _mail_page(
     request: AuthenticatedRequest,
     form: forms.MailAccountForm,
-    account: Any,
+    account: MailAccount | None,
     checks: list[Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
