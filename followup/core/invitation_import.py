@@ -15,7 +15,6 @@ from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import Message
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -25,6 +24,7 @@ from followup.core import services as core
 from followup.core.errors import InvalidInput, NotFound
 from followup.core.invitations import UnreadableInvitation
 from followup.core.models import Application, Event, Interview
+from followup.core.owner import Owner
 from followup.core.queries import get_profile
 from followup.lib.vocabulary import format_local
 from followup.mail.models import MailAccount
@@ -61,7 +61,7 @@ class InviteResult:
         }
 
 
-def own_emails(owner: AbstractBaseUser) -> set[str]:
+def own_emails(owner: Owner) -> set[str]:
     """Your own addresses: never an interviewer or a recruiter."""
     emails = {get_profile(owner).email, getattr(owner, "email", "")}
     for addresses in MailAccount.objects.filter(owner=owner).values_list(
@@ -71,9 +71,7 @@ def own_emails(owner: AbstractBaseUser) -> set[str]:
     return {e.strip().lower() for e in emails if e and "@" in str(e)}
 
 
-def _find_application(
-    owner: AbstractBaseUser, company: str, people_emails: list[str]
-) -> Application | None:
+def _find_application(owner: Owner, company: str, people_emails: list[str]) -> Application | None:
     open_statuses = [
         Application.Status.APPLIED,
         Application.Status.INTERVIEWING,
@@ -98,7 +96,7 @@ def _find_application(
 
 
 def _apply_one(
-    owner: AbstractBaseUser,
+    owner: Owner,
     inv: invites.Invitation,
     company: str,
     role: str,
@@ -275,7 +273,7 @@ def _apply_one(
 
 
 def import_invitation(
-    owner: AbstractBaseUser,
+    owner: Owner,
     data: bytes,
     *,
     company: str = "",
@@ -319,7 +317,7 @@ def calendar_parts(message: Message) -> list[bytes]:
 
 
 def _propose(
-    owner: AbstractBaseUser, message: Message, source: str
+    owner: Owner, message: Message, source: str
 ) -> tuple[list[InvitationProposal], list[UnreadableInvitation]]:
     proposals = []
     unreadable = []
@@ -348,7 +346,7 @@ def _propose(
 
 
 def propose_from_message(
-    owner: AbstractBaseUser, message: Message, source: str = ""
+    owner: Owner, message: Message, source: str = ""
 ) -> list[InvitationProposal]:
     """Store each invitation in a mail message as a proposal waiting for the user's confirmation.
     The same invitation version arriving twice is stored once. Unreadable calendar parts are
@@ -356,7 +354,7 @@ def propose_from_message(
     return _propose(owner, message, source)[0]
 
 
-def propose_from_message_bytes(owner: AbstractBaseUser, raw: bytes, source: str) -> int:
+def propose_from_message_bytes(owner: Owner, raw: bytes, source: str) -> int:
     """For the mail poller: propose the invitations in one fetched message (RFC 822 bytes).
     Returns how many it held; UnreadableInvitation when it has calendar parts and none of them
     can be read."""
@@ -367,13 +365,13 @@ def propose_from_message_bytes(owner: AbstractBaseUser, raw: bytes, source: str)
     return len(proposals)
 
 
-def pending_proposals(owner: AbstractBaseUser) -> QuerySet[InvitationProposal]:
+def pending_proposals(owner: Owner) -> QuerySet[InvitationProposal]:
     return InvitationProposal.objects.filter(
         owner=owner, status=InvitationProposal.Status.PENDING
     ).order_by("start", "id")
 
 
-def get_proposal(owner: AbstractBaseUser, proposal_id: int | str) -> InvitationProposal:
+def get_proposal(owner: Owner, proposal_id: int | str) -> InvitationProposal:
     try:
         return InvitationProposal.objects.get(owner=owner, pk=int(proposal_id))
     except (InvitationProposal.DoesNotExist, ValueError, TypeError):
@@ -381,7 +379,7 @@ def get_proposal(owner: AbstractBaseUser, proposal_id: int | str) -> InvitationP
 
 
 def confirm_proposal(
-    owner: AbstractBaseUser, proposal_id: int | str, *, company: str = "", role: str = ""
+    owner: Owner, proposal_id: int | str, *, company: str = "", role: str = ""
 ) -> list[InviteResult]:
     """The one click: apply a proposed invitation (creates, moves or cancels the interview)."""
     proposal = get_proposal(owner, proposal_id)
@@ -404,7 +402,7 @@ def confirm_proposal(
     return results
 
 
-def dismiss_proposal(owner: AbstractBaseUser, proposal_id: int | str) -> None:
+def dismiss_proposal(owner: Owner, proposal_id: int | str) -> None:
     proposal = get_proposal(owner, proposal_id)
     InvitationProposal.objects.filter(
         owner=owner, pk=proposal.pk, status=InvitationProposal.Status.PENDING

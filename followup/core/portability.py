@@ -392,7 +392,7 @@ def _validate(obj: models.Model, record: str, label: str, skip: Iterable[str] = 
                     raise InvalidInput("file", f"{where}: {field.name}: {exc}") from None
     for model, name in _FREE_CHOICES:
         value = getattr(obj, name, "") if isinstance(obj, model) else ""
-        limit = model._meta.get_field(name).max_length or 0
+        limit = _field(model, name).max_length or 0
         if not isinstance(value, str) or len(value) > limit:
             raise InvalidInput("file", f"{where}: {name}: is not a name of up to {limit} letters")
     try:
@@ -441,7 +441,7 @@ def import_data(owner: Owner, data: dict[str, Any]) -> dict[str, int]:
                 for name, target in table.foreign_keys.items():
                     ref = row.get(name)
                     if ref is None:
-                        if not table.model._meta.get_field(name).null:
+                        if not _field(table.model, name).null:
                             raise InvalidInput(
                                 "file", f"{table.record} {row['id']}: {name} is required"
                             )

@@ -83,7 +83,9 @@ class PeopleWidget(forms.Widget):
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return name not in data
 
-    def format_value(self, value: Any) -> list[str]:
+    # Not Widget.format_value, which promises one string: the template reads `widget.values`.
+    @staticmethod
+    def lines(value: Any) -> list[str]:
         if not value:
             return []
         if isinstance(value, str):
@@ -92,7 +94,7 @@ class PeopleWidget(forms.Widget):
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context(name, value, attrs)
-        values = self.format_value(value)
+        values = self.lines(value)
         blanks = max(self.rows - len([v for v in values if v.strip()]), 0)
         context["widget"]["values"] = [v for v in values if v.strip()] + [""] * max(blanks, 1)
         # The template's own attribute names: "aria-invalid" cannot be read in a template.
@@ -234,7 +236,9 @@ class InterviewForm(AccessibleForm):
     def __init__(self, *args: Any, application: Application | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.application = application
-        self.fields["country"].choices = [("", "Same as mine")] + list(country_choices())
+        country = self.fields["country"]
+        assert isinstance(country, forms.ChoiceField)  # declared above; narrows for .choices
+        country.choices = [("", "Same as mine")] + list(country_choices())
         if application is not None and application.company.country:
             self.fields["country"].initial = application.company.country
         if application is None:
@@ -350,7 +354,9 @@ class ProfileForm(AccessibleForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = list(country_choices())
+        country = self.fields["country"]
+        assert isinstance(country, forms.ChoiceField)  # declared above; narrows for .choices
+        country.choices = list(country_choices())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

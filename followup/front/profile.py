@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from followup import drafting
 from followup.core import services
 from followup.core.errors import InvalidInput
 from followup.core.models import Application, FollowUp, MessageTemplate, Profile
+from followup.core.owner import Owner
 from followup.lib.addresses import has_line_break
 
 PROFILE_FIELDS = (
@@ -29,7 +29,7 @@ PROFILE_FIELDS = (
 )
 
 
-def save_profile(owner: AbstractBaseUser, data: dict[str, Any]) -> Profile:
+def save_profile(owner: Owner, data: dict[str, Any]) -> Profile:
     profile = services.get_profile(owner)
     full_name = str(data.get("full_name", "")).strip()
     if has_line_break(full_name):
@@ -59,7 +59,7 @@ def save_profile(owner: AbstractBaseUser, data: dict[str, Any]) -> Profile:
     return profile
 
 
-def template_source(owner: AbstractBaseUser, kind: str) -> tuple[drafting.TemplateSource, bool]:
+def template_source(owner: Owner, kind: str) -> tuple[drafting.TemplateSource, bool]:
     """The template in use for `kind` and whether it is the user's own."""
     check_kind(kind)
     own = MessageTemplate.objects.filter(owner=owner, kind=kind).first()
@@ -74,7 +74,7 @@ def check_kind(kind: str) -> str:
     return kind
 
 
-def save_template(owner: AbstractBaseUser, kind: str, subject: str, body: str) -> int:
+def save_template(owner: Owner, kind: str, subject: str, body: str) -> int:
     """Store the user's template after checking it; re-draft open, unedited follow-ups of that
     kind. Returns how many drafts changed."""
     check_kind(kind)
@@ -89,14 +89,14 @@ def save_template(owner: AbstractBaseUser, kind: str, subject: str, body: str) -
         return _redraft_kind(owner, kind)
 
 
-def reset_template(owner: AbstractBaseUser, kind: str) -> int:
+def reset_template(owner: Owner, kind: str) -> int:
     check_kind(kind)
     with transaction.atomic():
         MessageTemplate.objects.filter(owner=owner, kind=kind).delete()
         return _redraft_kind(owner, kind)
 
 
-def _redraft_kind(owner: AbstractBaseUser, kind: str) -> int:
+def _redraft_kind(owner: Owner, kind: str) -> int:
     open_rows = FollowUp.objects.filter(owner=owner, status=FollowUp.Status.PLANNED, edited=False)
     if kind == drafting.CALL_SCRIPT:
         open_rows = open_rows.filter(channel=FollowUp.Channel.PHONE)
@@ -113,7 +113,7 @@ def _redraft_kind(owner: AbstractBaseUser, kind: str) -> int:
     return sum(len(rows) for rows in by_application.values())
 
 
-def save_question_bank(owner: AbstractBaseUser, texts: dict[str, str]) -> Profile:
+def save_question_bank(owner: Owner, texts: dict[str, str]) -> Profile:
     """The bank as the user wrote it; an empty text keeps the built-in question for that topic."""
     profile = services.get_profile(owner)
     bank = []
@@ -140,7 +140,7 @@ def question_texts(profile: Profile) -> dict[str, str]:
 
 
 def sample_context(
-    owner: AbstractBaseUser, kind: str, question_bank: tuple[drafting.Question, ...] | None = None
+    owner: Owner, kind: str, question_bank: tuple[drafting.Question, ...] | None = None
 ) -> drafting.DraftContext:
     """A believable context for the live preview, with the user's own name and signature."""
     from followup.planner import types as p

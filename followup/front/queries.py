@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from followup.core.models import Application, Company, Contact, Event, FollowUp, Interview
+from followup.core.owner import Owner
 from followup.lib.vocabulary import zone_or_utc
 
 TODAY_SECTIONS = ("overdue", "today", "week")
@@ -45,7 +45,7 @@ ROW_FIELDS = (
 )
 
 
-def open_follow_ups(owner: AbstractBaseUser) -> QuerySet[FollowUp]:
+def open_follow_ups(owner: Owner) -> QuerySet[FollowUp]:
     """Open follow-ups as list rows (only the fields a row shows), earliest first."""
     return (
         FollowUp.objects.filter(owner=owner, status__in=FollowUp.OPEN)
@@ -129,7 +129,7 @@ TODAY_LIMIT = 20  # rows per section; the rest is one click away ("Show 20 more"
 
 
 def today_page(
-    owner: AbstractBaseUser, tz: str, *, now: datetime | None = None, limit: int = TODAY_LIMIT
+    owner: Owner, tz: str, *, now: datetime | None = None, limit: int = TODAY_LIMIT
 ) -> TodayPage:
     """Overdue, due today and this week: one count query over the index range (owner, status,
     due < end of the week), then one query for the first `limit` rows of every section."""
@@ -230,7 +230,7 @@ def _row(v: dict[str, object]) -> FollowUpRow:
     )
 
 
-def _first_rows(owner: AbstractBaseUser, wheres: list[Q], limit: int) -> list[FollowUpRow]:
+def _first_rows(owner: Owner, wheres: list[Q], limit: int) -> list[FollowUpRow]:
     """The first `limit` rows by due date of each of `wheres`, in one query: each section's ids
     are picked on the index alone (a LIMIT subquery) and only those rows are joined to their
     application, company and recipient (joining first would join every match)."""
@@ -246,7 +246,7 @@ def _first_rows(owner: AbstractBaseUser, wheres: list[Q], limit: int) -> list[Fo
     return [_row(v) for v in rows]
 
 
-def section_queryset(owner: AbstractBaseUser, tz: str, section: str) -> QuerySet[FollowUp]:
+def section_queryset(owner: Owner, tz: str, section: str) -> QuerySet[FollowUp]:
     return open_follow_ups(owner).filter(day_bounds(tz).section_filter(section))
 
 
@@ -298,7 +298,7 @@ def cards(applications: QuerySet[Application]) -> QuerySet[Application, dict[str
     ).values("pk", "role_title", "status", "company_name", "next_due", "next_due_tz")
 
 
-def pipeline(owner: AbstractBaseUser, per_column: int = PIPELINE_LIMIT) -> list[Column]:
+def pipeline(owner: Owner, per_column: int = PIPELINE_LIMIT) -> list[Column]:
     """Applications by status, the most recently active first: one count query and one query
     for the first cards of every column (each column's ids picked on the pipeline index);
     the same two whatever the size."""
@@ -335,9 +335,7 @@ def pipeline(owner: AbstractBaseUser, per_column: int = PIPELINE_LIMIT) -> list[
     ]
 
 
-def applications_with_status(
-    owner: AbstractBaseUser, status: str
-) -> QuerySet[Application, dict[str, Any]]:
+def applications_with_status(owner: Owner, status: str) -> QuerySet[Application, dict[str, Any]]:
     """One column's cards, as the board orders them (pages of it: "Show more", "See all")."""
     return cards(
         Application.objects.filter(owner=owner, status=status).order_by("-updated_at", "-id")
@@ -358,7 +356,7 @@ class ApplicationPage:
     contacts: list[Contact]
 
 
-def application_page(owner: AbstractBaseUser, application: Application) -> ApplicationPage:
+def application_page(owner: Owner, application: Application) -> ApplicationPage:
     interviews = list(
         Interview.objects.filter(owner=owner, application=application)
         .prefetch_related(Prefetch("interviewers", queryset=Contact.objects.order_by("name", "id")))
@@ -398,7 +396,7 @@ def _search_term(query: str) -> str:
     return (query or "").replace("\x00", "").strip()
 
 
-def company_suggestions(owner: AbstractBaseUser, query: str, limit: int = 10) -> list[Company]:
+def company_suggestions(owner: Owner, query: str, limit: int = 10) -> list[Company]:
     query = _search_term(query)
     qs = Company.objects.filter(owner=owner)
     if query:
@@ -406,7 +404,7 @@ def company_suggestions(owner: AbstractBaseUser, query: str, limit: int = 10) ->
     return list(qs.order_by("name", "id")[:limit])
 
 
-def contact_suggestions(owner: AbstractBaseUser, query: str, limit: int = 10) -> list[Contact]:
+def contact_suggestions(owner: Owner, query: str, limit: int = 10) -> list[Contact]:
     query = _search_term(query)
     # Only the part after the last comma/"<" matters while someone types "Name <email>".
     qs = Contact.objects.filter(owner=owner).select_related("company")

@@ -130,18 +130,22 @@ def create(
         from django.core.wsgi import get_wsgi_application
 
         application = get_wsgi_application()
-    import waitress
+    # waitress re-exports create_server at the top, but its stubs declare it in waitress.server only.
+    from waitress.server import BaseWSGIServer, create_server
 
     auth.install_log_redaction()
     try:
-        wsgi_server = waitress.create_server(
+        wsgi_server = create_server(
             application, host=bind_host, port=port, threads=threads, ident="followup"
         )
     except OSError as exc:
         raise InvalidInput(
             "port", f"cannot listen on {url_host(bind_host)}:{port}: {exc.strerror or exc}"
         ) from None
-    bound_port = int(wsgi_server.effective_port)
+    # One checked address and one port: waitress returns that one server, not a MultiSocketServer.
+    assert isinstance(wsgi_server, BaseWSGIServer)
+    # getsockname() gives the numeric port as text (effective_port holds the same, unstubbed).
+    bound_port = int(wsgi_server.getsockname()[1])
     base = f"http://{url_host(bind_host)}:{bound_port}"
     if hosted:
         sign_in_url = f"{base}/login/"

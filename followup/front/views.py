@@ -7,6 +7,7 @@ a missing id and for another user's id alike. Bad input never gives a 500: servi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -24,16 +25,18 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from followup import drafting
 from followup.core import invitation_import, services
 from followup.core.errors import InvalidInput, NotFound
-from followup.core.models import Application, FollowUp, MessageTemplate
+from followup.core.models import Application, FollowUp, MessageTemplate, Profile
+from followup.core.owner import Owner
 from followup.front import auth, forms, queries
 from followup.front import profile as profile_service
+from followup.front.request import AuthenticatedRequest, HtmxHttpRequest
 from followup.lib.vocabulary import zone_or_utc
 from followup.mail import accounts, compose
+from followup.mail.models import MailAccount
 from followup.notify import services as notify
 from followup.planner import types as p
 
@@ -41,14 +44,14 @@ from followup.planner import types as p
 # Helpers
 
 
-def _application(request: HttpRequest, application_id: int) -> Application:
+def _application(request: AuthenticatedRequest, application_id: int) -> Application:
     try:
         return services.get_application(request.user, application_id)
     except NotFound:
         raise Http404("No such application") from None
 
 
-def _follow_up(request: HttpRequest, follow_up_id: int) -> FollowUp:
+def _follow_up(request: AuthenticatedRequest, follow_up_id: int) -> FollowUp:
     try:
         return services.get_follow_up(request.user, follow_up_id)
     except NotFound:
@@ -63,10 +66,9 @@ def _id_or_404(value: object) -> int:
     return int(text)
 
 
-def _is_htmx(request: HttpRequest) -> bool:
+def _is_htmx(request: HtmxHttpRequest) -> bool:
     """A request htmx made: django-htmx's middleware (settings.MIDDLEWARE) read its headers."""
-    details: HtmxDetails = request.htmx
-    return bool(details)
+    return bool(request.htmx)
 
 
 def _varies_with_htmx(response: HttpResponse) -> HttpResponse:
@@ -95,7 +97,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-def _profile(request: HttpRequest) -> Any:
+def _profile(request: AuthenticatedRequest) -> Profile:
     return services.get_profile(request.user)
 
 
@@ -142,7 +144,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def today(request: HttpRequest) -> HttpResponse:
+def today(request: AuthenticatedRequest) -> HttpResponse:
     """Today; `?more=<section>&page=N` the section's next rows (a fragment for htmx, a page
     without JavaScript); `?show=<section>` the whole section, in pages of 50."""
     profile = _profile(request)
@@ -202,7 +204,7 @@ def _shown_more(page: Any) -> int:
 # Acting on a follow-up: mark sent / done / skip / snooze / replied / approve
 
 
-ACTIONS = {
+ACTIONS: dict[str, tuple[Callable[[Owner, int], FollowUp], str]] = {
     "sent": (services.mark_sent, "Marked sent."),
     "done": (services.mark_done, "Marked done."),
     "skip": (services.skip, "Skipped."),
@@ -216,7 +218,7 @@ SNOOZES = {"snooze-1": 1, "snooze-3": 3, "snooze-7": 7}
 
 @login_required
 @require_POST
-def act(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+def act(request: AuthenticatedRequest, follow_up_id: int) -> HttpResponse:
     fu = _follow_up(request, follow_up_id)
     action = request.POST.get("action", "")
     note, error = "", ""
@@ -265,7 +267,7 @@ def _local(fu: FollowUp) -> str:
 
 
 @login_required
-def record_interview(request: HttpRequest) -> HttpResponse:
+def record_interview(request: AuthenticatedRequest) -> HttpResponse:
     application = None
     application_id = request.POST.get("application") or request.GET.get("application")
     if application_id:
@@ -300,7 +302,7 @@ def record_interview(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _blank_interview_form(profile: Any, application: Application | None) -> forms.InterviewForm:
+def _blank_interview_form(profile: Profile, application: Application | None) -> forms.InterviewForm:
     now = timezone.now().astimezone(zone_or_utc(profile.time_zone))
     return forms.InterviewForm(
         application=application,
@@ -315,7 +317,7 @@ def _blank_interview_form(profile: Any, application: Application | None) -> form
 
 def _record_context(
     form: forms.InterviewForm,
-    profile: Any,
+    profile: Profile,
     application: Application | None,
     import_form: forms.InvitationUploadForm,
     data: Any = None,
@@ -331,7 +333,7 @@ def _record_context(
     }
 
 
-def _promise_line(data: Any, profile: Any, application: Application | None) -> str:
+def _promise_line(data: Any, profile: Profile, application: Application | None) -> str:
     """The promised phrase resolved as the form stands; '' when the form is too incomplete."""
     from followup.planner import preview_promise
     from followup.planner.calendar import UnknownCountry, UnknownZone
@@ -374,7 +376,7 @@ def _promise_line(data: Any, profile: Any, application: Application | None) -> s
 
 @login_required
 @require_GET
-def promise_preview(request: HttpRequest) -> HttpResponse:
+def promise_preview(request: AuthenticatedRequest) -> HttpResponse:
     application = None
     application_id = request.GET.get("application", "")
     if application_id:
@@ -385,13 +387,13 @@ def promise_preview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def interviewer_row(request: HttpRequest) -> HttpResponse:
+def interviewer_row(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "front/widgets/_person_row.html", {"name": "interviewers", "value": ""})
 
 
 @login_required
 @require_GET
-def company_options(request: HttpRequest) -> HttpResponse:
+def company_options(request: AuthenticatedRequest) -> HttpResponse:
     query = request.GET.get("q") or request.GET.get("company") or ""
     companies = queries.company_suggestions(request.user, query[:200])
     return render(request, "front/_company_options.html", {"companies": companies})
@@ -399,7 +401,7 @@ def company_options(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def contact_options(request: HttpRequest) -> HttpResponse:
+def contact_options(request: AuthenticatedRequest) -> HttpResponse:
     query = request.GET.get("q") or request.GET.get("recruiter") or ""
     if not query:
         values = [v for v in request.GET.getlist("interviewers") if v.strip()]
@@ -414,7 +416,7 @@ def contact_options(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def application(request: HttpRequest, application_id: int) -> HttpResponse:
+def application(request: AuthenticatedRequest, application_id: int) -> HttpResponse:
     app = _application(request, application_id)
     return render(
         request,
@@ -433,7 +435,7 @@ def application(request: HttpRequest, application_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def set_outcome(request: HttpRequest, application_id: int) -> HttpResponse:
+def set_outcome(request: AuthenticatedRequest, application_id: int) -> HttpResponse:
     app = _application(request, application_id)
     form = forms.OutcomeForm(request.POST)
     if form.is_valid():
@@ -469,7 +471,7 @@ def set_outcome(request: HttpRequest, application_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def pipeline(request: HttpRequest) -> HttpResponse:
+def pipeline(request: AuthenticatedRequest) -> HttpResponse:
     """The board; `?more=<status>&page=N` a column's next cards (a fragment for htmx, a page
     without JavaScript); `?status=<status>` the whole column, in pages of 50."""
     more = request.GET.get("more", "")
@@ -517,7 +519,7 @@ def _mailto(fu: FollowUp, subject: str, body: str) -> str:
 
 
 def _draft_context(
-    request: HttpRequest, fu: FollowUp, form: forms.DraftForm, warnings: list[Any]
+    request: AuthenticatedRequest, fu: FollowUp, form: forms.DraftForm, warnings: list[Any]
 ) -> dict[str, Any]:
     subject = form["subject"].value() or ""
     body = form["body"].value() or ""
@@ -533,14 +535,16 @@ def _draft_context(
     }
 
 
-def _warnings_for(request: HttpRequest, fu: FollowUp, subject: str, body: str) -> list[Any]:
+def _warnings_for(
+    request: AuthenticatedRequest, fu: FollowUp, subject: str, body: str
+) -> list[Any]:
     """The checker's warnings for the text as typed (nothing is saved)."""
     fu.subject, fu.body = subject, body
     return services.draft_warnings(request.user, fu)
 
 
 @login_required
-def draft(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+def draft(request: AuthenticatedRequest, follow_up_id: int) -> HttpResponse:
     fu = _follow_up(request, follow_up_id)
     if request.method == "POST":
         form = forms.DraftForm(request.POST)
@@ -579,7 +583,7 @@ def draft(request: HttpRequest, follow_up_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def draft_check(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+def draft_check(request: AuthenticatedRequest, follow_up_id: int) -> HttpResponse:
     fu = _follow_up(request, follow_up_id)
     subject = request.POST.get("subject", "")[:1000]
     body = request.POST.get("body", "")[:100_000]
@@ -598,7 +602,7 @@ def draft_check(request: HttpRequest, follow_up_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def draft_eml(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+def draft_eml(request: AuthenticatedRequest, follow_up_id: int) -> HttpResponse:
     """The draft as an .eml file to open in a mail app. Header values with line breaks are refused."""
     fu = _follow_up(request, follow_up_id)
     if fu.channel != p.EMAIL:
@@ -621,7 +625,7 @@ def draft_eml(request: HttpRequest, follow_up_id: int) -> HttpResponse:
 
 
 @login_required
-def settings_page(request: HttpRequest) -> HttpResponse:
+def settings_page(request: AuthenticatedRequest) -> HttpResponse:
     profile = _profile(request)
     if request.method == "POST":
         form = forms.ProfileForm(request.POST)
@@ -670,7 +674,9 @@ def _template_kind(kind: str) -> str:
     return kind
 
 
-def _render_preview(request: HttpRequest, kind: str, subject: str, body: str) -> dict[str, Any]:
+def _render_preview(
+    request: AuthenticatedRequest, kind: str, subject: str, body: str
+) -> dict[str, Any]:
     source = drafting.TemplateSource(subject=subject, body=body)
     problems = drafting.validate_template(source, kind)
     rendered = None
@@ -685,7 +691,7 @@ def _render_preview(request: HttpRequest, kind: str, subject: str, body: str) ->
 
 
 @login_required
-def template_editor(request: HttpRequest, kind: str) -> HttpResponse:
+def template_editor(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     kind = _template_kind(kind)
     if request.method == "POST":
         if request.POST.get("action") == "reset":
@@ -734,7 +740,7 @@ def template_editor(request: HttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def template_preview(request: HttpRequest, kind: str) -> HttpResponse:
+def template_preview(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     kind = _template_kind(kind)
     subject = request.POST.get("subject", "")[:20_000]
     body = request.POST.get("body", "")[:20_000]
@@ -744,7 +750,7 @@ def template_preview(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
-def question_bank(request: HttpRequest) -> HttpResponse:
+def question_bank(request: AuthenticatedRequest) -> HttpResponse:
     profile = _profile(request)
     if request.method == "POST":
         form = forms.QuestionBankForm(request.POST)
@@ -770,7 +776,7 @@ def question_bank(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _bank_preview(request: HttpRequest, texts: dict[str, str]) -> dict[str, Any]:
+def _bank_preview(request: AuthenticatedRequest, texts: dict[str, str]) -> dict[str, Any]:
     bank = tuple(
         drafting.Question(topic=q.topic, text=(texts.get(q.topic) or "").strip() or q.text)
         for q in drafting.DEFAULT_QUESTION_BANK
@@ -787,7 +793,7 @@ def _bank_preview(request: HttpRequest, texts: dict[str, str]) -> dict[str, Any]
 
 @login_required
 @require_POST
-def question_bank_preview(request: HttpRequest) -> HttpResponse:
+def question_bank_preview(request: AuthenticatedRequest) -> HttpResponse:
     texts = {topic: request.POST.get(topic, "")[:500] for topic in forms.QUESTION_TOPICS}
     return render(request, "front/_template_preview.html", _bank_preview(request, texts))
 
@@ -796,7 +802,7 @@ def question_bank_preview(request: HttpRequest) -> HttpResponse:
 # Settings: mail account
 
 
-def _account_initial(account: Any) -> dict[str, Any]:
+def _account_initial(account: MailAccount | None) -> dict[str, Any]:
     if account is None:
         return {"smtp_security": "starttls", "imap_security": "ssl", "sent_copy": "auto"}
     names = [name for name in forms.MailAccountForm.base_fields if not name.endswith("_password")]
@@ -804,9 +810,9 @@ def _account_initial(account: Any) -> dict[str, Any]:
 
 
 def _mail_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     form: forms.MailAccountForm,
-    account: Any,
+    account: MailAccount | None,
     checks: list[Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -825,7 +831,7 @@ def _mail_page(
 
 
 @login_required
-def settings_mail(request: HttpRequest) -> HttpResponse:
+def settings_mail(request: AuthenticatedRequest) -> HttpResponse:
     account = accounts.get_account(request.user)
     if request.method != "POST":
         return _mail_page(
@@ -867,7 +873,7 @@ def settings_mail(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def settings_mail_test(request: HttpRequest) -> HttpResponse:
+def settings_mail_test(request: AuthenticatedRequest) -> HttpResponse:
     account = accounts.get_account(request.user)
     if account is None:
         messages.error(request, "Save your mail account first, then test it.")
@@ -891,7 +897,7 @@ def settings_mail_test(request: HttpRequest) -> HttpResponse:
 
 
 def _notifications_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     channel_form: forms.ChannelForm | None = None,
     digest_form: forms.DigestForm | None = None,
     status: int = 200,
@@ -917,7 +923,7 @@ def _notifications_page(
 
 
 @login_required
-def settings_notifications(request: HttpRequest) -> HttpResponse:
+def settings_notifications(request: AuthenticatedRequest) -> HttpResponse:
     """GET shows the page; POST adds a push channel."""
     if request.method != "POST":
         return _notifications_page(request)
@@ -937,7 +943,7 @@ def settings_notifications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_channel(request: HttpRequest, channel_id: int) -> HttpResponse:
+def notification_channel(request: AuthenticatedRequest, channel_id: int) -> HttpResponse:
     """Test, resume or remove one of your channels (another user's answers 404)."""
     try:
         channel = notify.get_channel(request.user, channel_id)
@@ -963,7 +969,7 @@ def notification_channel(request: HttpRequest, channel_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def settings_digest(request: HttpRequest) -> HttpResponse:
+def settings_digest(request: AuthenticatedRequest) -> HttpResponse:
     form = forms.DigestForm(request.POST)
     if form.is_valid():
         try:
@@ -984,7 +990,7 @@ def settings_digest(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def settings_calendar_regenerate(request: HttpRequest) -> HttpResponse:
+def settings_calendar_regenerate(request: AuthenticatedRequest) -> HttpResponse:
     notify.calendar_urls(request.user, regenerate=True)
     messages.success(request, "New calendar address made; the old one no longer works.")
     return redirect("settings-notifications")
@@ -999,7 +1005,7 @@ def _web_message(exc: InvalidInput | NotFound) -> str:
 
 @login_required
 @require_POST
-def invitation_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
+def invitation_proposal(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     """The one click on an invitation found in your mail: confirm (apply) or dismiss it."""
     try:
         proposal = invitation_import.get_proposal(request.user, proposal_id)
@@ -1022,7 +1028,7 @@ def invitation_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     return _after_import(request, results, fallback=reverse("settings-notifications"))
 
 
-def _after_import(request: HttpRequest, results: list[Any], fallback: str) -> HttpResponse:
+def _after_import(request: AuthenticatedRequest, results: list[Any], fallback: str) -> HttpResponse:
     for result in results:
         (messages.success if result.application else messages.info)(
             request, f"Invitation: {result.message}."
@@ -1035,7 +1041,7 @@ def _after_import(request: HttpRequest, results: list[Any], fallback: str) -> Ht
 
 @login_required
 @require_POST
-def import_invitation(request: HttpRequest) -> HttpResponse:
+def import_invitation(request: AuthenticatedRequest) -> HttpResponse:
     """The .ics upload on Record an interview: records (or moves, or cancels) the interview."""
     form = forms.InvitationUploadForm(request.POST, request.FILES)
     if form.is_valid():

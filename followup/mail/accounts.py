@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from followup.core.errors import InvalidInput, NotFound
+from followup.core.owner import Owner
 from followup.lib.addresses import BadAddress, check_email, has_line_break
 from followup.mail import imap, smtp
 from followup.mail.connection import (
@@ -105,7 +105,7 @@ def _password(value: str | None, field: str) -> str | None:
     return value
 
 
-def save_account(owner: AbstractBaseUser, data: AccountInput) -> MailAccount:
+def save_account(owner: Owner, data: AccountInput) -> MailAccount:
     """Create or update the owner's mail account. Validates everything before writing."""
     try:
         from_address = check_email(_line(data.from_address, "from_address", required=True))
@@ -162,19 +162,19 @@ def save_account(owner: AbstractBaseUser, data: AccountInput) -> MailAccount:
     return account
 
 
-def get_account(owner: AbstractBaseUser) -> MailAccount | None:
+def get_account(owner: Owner) -> MailAccount | None:
     account: MailAccount | None = MailAccount.objects.filter(owner=owner).first()
     return account
 
 
-def require_account(owner: AbstractBaseUser) -> MailAccount:
+def require_account(owner: Owner) -> MailAccount:
     account = get_account(owner)
     if account is None:
         raise NotFound("mail_account", "no mail account yet: add one with `followup mail add`")
     return account
 
 
-def delete_account(owner: AbstractBaseUser) -> bool:
+def delete_account(owner: Owner) -> bool:
     deleted, _ = MailAccount.objects.filter(owner=owner).delete()
     return bool(deleted)
 
@@ -237,7 +237,7 @@ def account_json(account: MailAccount) -> dict[str, Any]:
     }
 
 
-def test_account(owner: AbstractBaseUser, timeout: float = CHECK_TIMEOUT) -> list[CheckResult]:
+def test_account(owner: Owner, timeout: float = CHECK_TIMEOUT) -> list[CheckResult]:
     """Try SMTP (connect, TLS, login) and, when set up, IMAP (connect, TLS, login, list folders):
     one CheckResult per protocol."""
     account = require_account(owner)

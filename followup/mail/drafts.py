@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from followup.core import services
 from followup.core.errors import InvalidInput
 from followup.core.models import FollowUp
+from followup.core.owner import Owner
 from followup.mail import compose
 from followup.mail.accounts import imap_config, require_account
 from followup.mail.imap import ImapClient
@@ -30,9 +30,7 @@ class PushedDraft:
     replaced: int
 
 
-def push_draft(
-    owner: AbstractBaseUser, follow_up_id: int | str, now: datetime | None = None
-) -> PushedDraft:
+def push_draft(owner: Owner, follow_up_id: int | str, now: datetime | None = None) -> PushedDraft:
     """Put the draft in the Drafts folder (replacing an earlier copy of the same follow-up).
     Raises InvalidInput for what the user must fix, imap.MailboxError when the server fails."""
     now = now or timezone.now()

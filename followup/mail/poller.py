@@ -24,10 +24,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from followup.core.invitation_import import UnreadableInvitation, propose_from_message_bytes
+from followup.core.owner import Owner
 from followup.mail.accounts import imap_config
 from followup.mail.crypto import SecretError
 from followup.mail.imap import ImapClient, MailboxError, folders_to_poll
@@ -177,7 +177,7 @@ def _poll_folder(
 
 def _whole_messages(
     client: ImapClient,
-    owner: AbstractBaseUser,
+    owner: Owner,
     folder: str,
     wanted: list[tuple[int, bool]],
     report: PollReport,
@@ -213,7 +213,7 @@ def looks_like_invitation(fields: HeaderFields) -> bool:
     return "multipart" in ctype and bool(_INVITATION_SUBJECT.match(fields.get("subject") or ""))
 
 
-def propose_invitations(owner: AbstractBaseUser, raw: bytes, folder: str) -> int:
+def propose_invitations(owner: Owner, raw: bytes, folder: str) -> int:
     """Hand a message with a calendar part to the invitation import: each invitation becomes a
     proposal the user confirms. Returns how many it held; an unreadable one is logged and
     skipped, the poll goes on."""

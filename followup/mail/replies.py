@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.message import EmailMessage
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -34,6 +33,7 @@ from django.utils import timezone
 from followup.core import services
 from followup.core.errors import InvalidInput, NotFound
 from followup.core.models import Application, Contact, FollowUp, Interview
+from followup.core.owner import Owner
 from followup.lib.vocabulary import zone_or_utc
 from followup.mail import reader
 from followup.mail.models import MailAccount, PendingStatusChange, ProcessedMessage
@@ -107,7 +107,7 @@ class ReplyIndex:
     processed: set[str] | None = None
 
     @classmethod
-    def load(cls, owner: AbstractBaseUser, account: MailAccount | None = None) -> ReplyIndex:
+    def load(cls, owner: Owner, account: MailAccount | None = None) -> ReplyIndex:
         profile = services.get_profile(owner)
         index = cls(owner_id=owner.pk, match_by_sender=profile.match_replies_by_sender)
         if account is None:
@@ -177,7 +177,7 @@ class ReplyIndex:
 
 
 def process_message(
-    owner: AbstractBaseUser,
+    owner: Owner,
     raw: bytes,
     folder: str = "INBOX",
     *,
@@ -239,7 +239,7 @@ def process_message(
 
 
 def process_messages(
-    owner: AbstractBaseUser,
+    owner: Owner,
     messages: Iterable[tuple[bytes, str]],
     *,
     index: ReplyIndex | None = None,
@@ -256,7 +256,7 @@ def process_messages(
 
 
 def _record(
-    owner: AbstractBaseUser, key: str, folder: str, index: ReplyIndex, act: Callable[[], Outcome]
+    owner: Owner, key: str, folder: str, index: ReplyIndex, act: Callable[[], Outcome]
 ) -> Outcome:
     """Act and remember the message by its key, in one transaction: when another worker has
     processed it meanwhile, the key's unique constraint undoes what this one did."""
@@ -290,7 +290,7 @@ def _match_by_sender(index: ReplyIndex, sender: str, received: datetime) -> int 
 
 
 def _handle_reply(
-    owner: AbstractBaseUser,
+    owner: Owner,
     fu: FollowUp,
     msg: EmailMessage,
     text: str,
@@ -336,7 +336,7 @@ def _handle_reply(
 
 
 def _handle_auto_reply(
-    owner: AbstractBaseUser, fu: FollowUp, auto: AutoReply, matched_by: str, now: datetime
+    owner: Owner, fu: FollowUp, auto: AutoReply, matched_by: str, now: datetime
 ) -> Outcome:
     if not auto.out_of_office:
         return Outcome(
@@ -360,9 +360,7 @@ def _handle_auto_reply(
     )
 
 
-def _handle_bounce(
-    owner: AbstractBaseUser, bounce: Bounce, index: ReplyIndex, now: datetime
-) -> Outcome:
+def _handle_bounce(owner: Owner, bounce: Bounce, index: ReplyIndex, now: datetime) -> Outcome:
     if bounce.action not in ("failed",):
         # A temporary failure: the server keeps trying, the address is not flagged.
         return Outcome(IGNORED, detail=f"delivery {bounce.action}, not failed")
@@ -417,7 +415,7 @@ def _last_sent_to(owner: AbstractBaseUser, addresses: Iterable[str]) -> FollowUp
 # Suggestions the user confirms
 
 
-def pending_suggestions(owner: AbstractBaseUser) -> Iterable[PendingStatusChange]:
+def pending_suggestions(owner: Owner) -> Iterable[PendingStatusChange]:
     suggestions: Iterable[PendingStatusChange] = (
         PendingStatusChange.objects.filter(owner=owner, state=PendingStatusChange.State.PENDING)
         .select_related("application__company", "contact")
@@ -426,7 +424,7 @@ def pending_suggestions(owner: AbstractBaseUser) -> Iterable[PendingStatusChange
     return suggestions
 
 
-def _get_suggestion(owner: AbstractBaseUser, suggestion_id: int | str) -> PendingStatusChange:
+def _get_suggestion(owner: Owner, suggestion_id: int | str) -> PendingStatusChange:
     try:
         suggestion: PendingStatusChange = PendingStatusChange.objects.select_related(
             "application"
@@ -437,7 +435,7 @@ def _get_suggestion(owner: AbstractBaseUser, suggestion_id: int | str) -> Pendin
 
 
 def confirm_suggestion(
-    owner: AbstractBaseUser, suggestion_id: int | str, outcome: str | None = None
+    owner: Owner, suggestion_id: int | str, outcome: str | None = None
 ) -> PendingStatusChange:
     """Apply what the reply suggests (or the outcome the user picked instead) to the application."""
     suggestion = _get_suggestion(owner, suggestion_id)
@@ -457,7 +455,7 @@ def confirm_suggestion(
     return suggestion
 
 
-def dismiss_suggestion(owner: AbstractBaseUser, suggestion_id: int | str) -> PendingStatusChange:
+def dismiss_suggestion(owner: Owner, suggestion_id: int | str) -> PendingStatusChange:
     suggestion = _get_suggestion(owner, suggestion_id)
     if suggestion.state != PendingStatusChange.State.PENDING:
         raise InvalidInput(

@@ -4,6 +4,8 @@ migration 0005) the triggers and the table are gone. Kept as history: 0005 reuse
 `create_triggers` when migrating back."""
 
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 # (table, how a changed row names its owner). The interviewers link has no owner column of its
 # own: its interview's owner is the owner.
@@ -96,12 +98,12 @@ def _statements(vendor: str, which: int) -> list[str]:
     raise RuntimeError(f"followup supports SQLite and PostgreSQL, not {vendor}")
 
 
-def create_triggers(apps, schema_editor):
+def create_triggers(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     for statement in _statements(schema_editor.connection.vendor, 0):
         schema_editor.execute(statement, params=None)
 
 
-def drop_triggers(apps, schema_editor):
+def drop_triggers(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     for statement in _statements(schema_editor.connection.vendor, 1):
         schema_editor.execute(statement, params=None)
 

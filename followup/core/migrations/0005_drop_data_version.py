@@ -54,7 +54,7 @@ def recreate_triggers(apps: Any, schema_editor: Any) -> None:
     )
 
 
-class Migration(migrations.Migration):  # type: ignore[misc]
+class Migration(migrations.Migration):
     dependencies = [
         ("core", "0004_pipeline_index"),
     ]

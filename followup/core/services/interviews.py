@@ -164,7 +164,7 @@ def validate_interview_input(owner: Owner, data: InterviewInput) -> CleanIntervi
     if data.format not in Interview.Format.values:
         raise InvalidInput("format", f"unknown format {data.format!r} (phone, video or onsite)")
     start = parse_local_datetime(data.start, tz, "start")
-    if data.end not in (None, ""):
+    if data.end:  # None and "" mean no end given (a datetime is always true)
         end = parse_local_datetime(data.end, tz, "end")
     elif data.duration_minutes is not None:
         if data.duration_minutes <= 0 or data.duration_minutes > 24 * 60:
