@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
     from rich.console import Console
 
     from followup.core.models import FollowUp
+    from followup.core.owner import Owner
 
 JSON_OPTION: Any = typer.Option(
     False, "--json", help="Print JSON with stable keys instead of a table."
@@ -66,7 +66,7 @@ def setup() -> None:
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3") and not _sqlite_has_schema(Path(db["NAME"])):
+    if str(db["ENGINE"]).endswith("sqlite3") and not _sqlite_has_schema(Path(str(db["NAME"]))):
         migrate(quiet=True)
 
 
@@ -83,7 +83,7 @@ def migrate(quiet: bool = False) -> None:
 
 
 @contextmanager
-def owner_scope() -> Iterator[AbstractBaseUser]:
+def owner_scope() -> Iterator[Owner]:
     """Set up Django, yield the local user, and turn service errors into exit code 2."""
     setup()
     from followup.core.errors import InvalidInput, NotFound

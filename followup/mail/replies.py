@@ -393,7 +393,7 @@ def _handle_bounce(owner: Owner, bounce: Bounce, index: ReplyIndex, now: datetim
     return Outcome(BOUNCE, follow_up_id=fu.pk, application_id=fu.application_id, detail=reason)
 
 
-def _last_sent_to(owner: AbstractBaseUser, addresses: Iterable[str]) -> FollowUp | None:
+def _last_sent_to(owner: Owner, addresses: Iterable[str]) -> FollowUp | None:
     """Many bounces quote no Message-ID: the follow-up is then our last message to the address
     that failed."""
     wanted = [a for a in addresses if a]
