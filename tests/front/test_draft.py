@@ -159,9 +159,7 @@ def test_it_enforces_csrf(csrf_client, thank_you):
     assert thank_you.subject != "x"
 
 
-def test_a_body_over_the_cap_is_refused_next_to_the_field_and_nothing_is_saved(
-    client, thank_you
-):
+def test_a_body_over_the_cap_is_refused_next_to_the_field_and_nothing_is_saved(client, thank_you):
     from followup.drafting import MAX_BODY_CHARS
 
     before = thank_you.body
