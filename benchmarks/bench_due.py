@@ -108,12 +108,25 @@ def populate(db_path: Path, applications: int, per_application: int, now: dateti
     return due_count
 
 
+GIVEN_COLUMNS = (
+    "id", "owner_id", "application_id", "slot", "kind", "recipient_id", "due", "status", "reason",
+    "subject", "body", "created_at", "updated_at",
+)  # fmt: skip
+
+
 def insert_follow_ups(con: sqlite3.Connection, rows: list[tuple]) -> None:
+    """Rows of GIVEN_COLUMNS; every other NOT NULL column gets an empty value of its type, so a
+    migration that adds a column does not break the benchmark."""
+    fixed: dict[str, object] = {"due_tz": "Africa/Nairobi", "channel": "email"}
+    for _, name, kind, notnull, _, _ in con.execute("PRAGMA table_info(core_followup)"):
+        if name not in GIVEN_COLUMNS and name not in fixed and notnull:
+            fixed[name] = 0 if "int" in kind.lower() or kind.lower() == "bool" else ""
+    columns = [*GIVEN_COLUMNS, *fixed]
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" * len(columns))
+    extra = tuple(fixed.values())
     con.executemany(
-        "INSERT INTO core_followup (id, owner_id, application_id, slot, kind, recipient_id, due, due_tz, status, reason, "
-        'subject, body, edited, message_id, attempts, last_error, in_reply_to, "references", created_at, updated_at, channel) '
-        "VALUES (?, ?, ?, ?, ?, ?, ?, 'Africa/Nairobi', ?, ?, ?, ?, 0, '', 0, '', '', '', ?, ?, 'email')",
-        rows,
+        f"INSERT INTO core_followup ({quoted}) VALUES ({marks})", [row + extra for row in rows]
     )
 
 
