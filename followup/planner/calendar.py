@@ -217,6 +217,16 @@ class BusinessCalendar:
             candidate -= timedelta(days=1)
         raise RuntimeError(f"no business day at the end of {d:%Y-%m}")
 
+    def holidays_on_or_after(self, start: date, days: int) -> list[tuple[date, str]]:
+        """Every public holiday (weekends included) in [start, start + days), by date."""
+        end = start + timedelta(days=days)
+        found: list[tuple[date, str]] = []
+        for year in range(start.year, end.year + 1):
+            for day, name in _holidays_in_year(self.country, self.subdivision, year).items():
+                if start <= day < end:
+                    found.append((day, name))
+        return sorted(found)
+
     def holidays_between(self, start: date, end: date) -> list[tuple[date, str]]:
         """Weekday holidays in [start, end): the ones that pushed a date along."""
         found: list[tuple[date, str]] = []

@@ -130,7 +130,8 @@ def _monday_of_next_week(d: date) -> date:
 
 # --- rule handlers: (match, D, calendar) -> (P, how P was found) or None to give up ---
 
-_Found = tuple[date, str] | None
+# (P, how P was found), optionally with the words that named it when the pattern took more.
+_Found = tuple[date, str] | tuple[date, str, str] | None
 _Handler = Callable[[re.Match[str], date, BusinessCalendar], _Found]
 
 
@@ -266,9 +267,46 @@ def _months(match: re.Match[str], d: date, _cal: BusinessCalendar) -> _Found:
 
 def _weekday(match: re.Match[str], d: date, _cal: BusinessCalendar) -> _Found:
     target = _WEEKDAYS[match.group("weekday").lower()]
-    days_ahead = (target - d.weekday() - 1) % 7 + 1  # strictly after D: Fri on a Fri is +7
     name = WEEKDAYS[target]
+    if re.search(r"\bnext\b", match.group(0), re.IGNORECASE):
+        # "next Friday" said on a Wednesday is the Friday of next week, not this one.
+        return _monday_of_next_week(d) + timedelta(days=target), f"the {name} of the next week"
+    days_ahead = (target - d.weekday() - 1) % 7 + 1  # strictly after D: Fri on a Fri is +7
     return d + timedelta(days=days_ahead), f"the first {name} after the interview"
+
+
+def _holiday_names(cal: BusinessCalendar, d: date) -> list[tuple[str, date, str]]:
+    """(what people call it, its date, its name) for the country's holidays of the next year
+    after D, longest spelling first: "christmas day" and "christmas" both name 25 December."""
+    found: list[tuple[str, date, str]] = []
+    for day, name in cal.holidays_on_or_after(d, days=366):
+        plain = re.sub(r"\s*\((?:observed|estimated)\)", "", name, flags=re.IGNORECASE).strip()
+        lower = plain.lower().replace("’", "'")
+        for spelling in {lower, re.sub(r"\s+day$", "", lower), re.sub(r"'s(\s+day)?$", "", lower)}:
+            if len(spelling) >= 3:
+                found.append((spelling, day, plain))
+    return sorted(found, key=lambda item: (-len(item[0]), item[1]))
+
+
+def _around_holiday(match: re.Match[str], d: date, cal: BusinessCalendar) -> _Found:
+    """ "before Christmas": the last business day before it; "after Madaraka Day": the first
+    business day after it. The holiday is the next one of that name on or after D."""
+    rel = match.group("rel")
+    said = " ".join(match.group("rest").replace("’", "'").split())
+    article = re.match(r"the\s+", said, re.IGNORECASE)
+    words = said[article.end() :] if article else said
+    for spelling, day, name in _holiday_names(cal, d):
+        if words.lower().startswith(spelling) and not words[len(spelling) :][:1].isalpha():
+            named = f"{rel} {(article.group(0) if article else '')}{words[: len(spelling)]}"
+            if rel.lower() == "after":
+                return cal.next_business_day(day), f"the first business day after {name}", named
+            before = day - timedelta(days=1)
+            while before > d and not cal.is_business_day(before):
+                before -= timedelta(days=1)
+            if before <= d:
+                return None
+            return before, f"the last business day before {name}", named
+    return None
 
 
 def _rule(pattern: str) -> re.Pattern[str]:
@@ -300,6 +338,8 @@ _RULES: tuple[tuple[re.Pattern[str], _Handler], ...] = (
         _rule(r"\b(?:by|on|before|until|till)\s+the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b"),
         _day_of_month,
     ),
+    # A public holiday by name: "before Christmas", "after Madaraka Day".
+    (_rule(r"\b(?P<rel>before|after)\s+(?P<rest>[^\n,.;!?]{3,60})"), _around_holiday),
     # Days and weeks by name.
     (_rule(r"\b(?:the\s+)?day\s+after\s+tomorrow\b"), _day_after_tomorrow),
     (_rule(r"\btomorrow\b"), _tomorrow),
@@ -356,7 +396,9 @@ def resolve_phrase(text: str, d: date, cal: BusinessCalendar) -> Resolution:
             )
         if found is None:
             continue
-        promised, how = found
+        promised, how = found[0], found[1]
+        if len(found) == 3:
+            matched = found[2]
         return Resolution(
             date=promised,
             matched=matched,

@@ -37,9 +37,33 @@ def test_a_weekday_is_the_first_such_day_after_the_interview(weekday, expected):
     assert resolved(weekday) == expected
 
 
-@pytest.mark.parametrize("text", ["by Fri", "this Friday", "next Friday", "FRIDAY", "by friday"])
+@pytest.mark.parametrize("text", ["by Fri", "this Friday", "on Friday", "FRIDAY", "by friday"])
 def test_weekday_spellings_and_case_all_mean_the_first_friday_after(text):
     assert resolved(text) == date(2025, 12, 12)
+
+
+WED_10_DEC = date(2025, 12, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("next Friday", date(2025, 12, 19)),  # not this week's Friday, the 12th
+        ("by next Friday", date(2025, 12, 19)),
+        ("next Monday", date(2025, 12, 15)),
+        ("next Wednesday", date(2025, 12, 17)),  # said on a Wednesday: a week later
+        ("this Friday", date(2025, 12, 12)),
+        ("by Friday", date(2025, 12, 12)),
+        ("on Friday", date(2025, 12, 12)),
+    ],
+)
+def test_next_friday_said_on_a_wednesday_is_the_friday_of_next_week(text, expected):
+    assert resolved(text, d=WED_10_DEC) == expected
+
+
+def test_next_weekday_explains_that_it_is_next_weeks():
+    resolution = resolve_phrase("next Friday", WED_10_DEC, KENYA)
+    assert resolution.explanation == "'next Friday' is the Friday of the next week: Fri 19 Dec"
 
 
 def test_friday_said_on_a_friday_is_the_following_friday():
@@ -328,3 +352,39 @@ def test_resolution_is_immutable():
     resolution = resolve_phrase("by Friday", TUE_9_DEC, KENYA)
     with pytest.raises(dataclasses.FrozenInstanceError):
         resolution.date = None  # type: ignore[misc]
+
+
+# --- "before <holiday>", "after <holiday>": the country's own holiday names ---
+
+
+@pytest.mark.parametrize(
+    ("text", "d", "cal", "expected"),
+    [
+        ("before Christmas", TUE_9_DEC, KENYA, date(2025, 12, 24)),
+        ("we'll decide before Christmas and call you", TUE_9_DEC, KENYA, date(2025, 12, 24)),
+        ("after Christmas", TUE_9_DEC, KENYA, date(2025, 12, 29)),  # Boxing Day is a holiday too
+        ("before Jamhuri Day", date(2025, 12, 1), KENYA, date(2025, 12, 11)),
+        # Madaraka Day 2025 is a Sunday, observed on Monday: the first business day is Tuesday.
+        ("after Madaraka Day", date(2025, 5, 20), KENYA, date(2025, 6, 3)),
+        ("after Thanksgiving", date(2025, 11, 3), USA, date(2025, 11, 28)),
+        ("before New Year", TUE_9_DEC, KENYA, date(2025, 12, 31)),
+    ],
+)
+def test_before_and_after_a_holiday_by_its_name(text, d, cal, expected):
+    assert resolved(text, d=d, cal=cal) == expected
+
+
+def test_a_holiday_phrase_explains_itself_and_names_only_the_holiday():
+    resolution = resolve_phrase("we'll get back to you before Christmas, promise", TUE_9_DEC, KENYA)
+    assert resolution.matched == "before Christmas"
+    assert resolution.explanation == (
+        "'before Christmas' is the last business day before Christmas Day: Wed 24 Dec"
+    )
+
+
+def test_a_holiday_another_country_keeps_is_not_read_as_one():
+    assert resolved("after Thanksgiving", d=date(2025, 11, 3), cal=KENYA) is None
+
+
+def test_before_and_after_other_words_are_left_to_the_other_rules():
+    assert resolved("before Friday", d=WED_10_DEC) == date(2025, 12, 12)
