@@ -60,7 +60,7 @@ class DayBounds:
     today: date
     start: datetime  # 00:00 today, the user's zone
     tomorrow: datetime
-    week_end: datetime  # 00:00 eight days from now: "this week" is the next seven days
+    week_end: datetime  # 00:00 next Monday: "this week" ends on Sunday
 
     def section_filter(self, section: str) -> Q:
         if section == "overdue":
@@ -92,7 +92,7 @@ def day_bounds(tz: str, now: datetime | None = None) -> DayBounds:
         today=today,
         start=midnight(today),
         tomorrow=midnight(today + timedelta(days=1)),
-        week_end=midnight(today + timedelta(days=8)),
+        week_end=midnight(today + timedelta(days=7 - today.weekday())),
     )
 
 

@@ -1,7 +1,8 @@
 """The Today page: overdue, due today and this week, with an empty state that says what to do."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -22,7 +23,8 @@ def test_it_lists_what_is_due_with_recipient_kind_and_reason(client, thank_you):
         assert label in html
 
 
-def test_it_groups_overdue_today_and_this_week(client, owner, recorded):
+def test_it_groups_overdue_today_and_this_week(client, owner, recorded, time_machine):
+    time_machine.move_to(datetime(2026, 12, 2, 9, 0, tzinfo=ZoneInfo("Africa/Nairobi")))  # a Wed
     now = timezone.now()
     rows = list(
         FollowUp.objects.filter(application=recorded.application, status="planned").order_by("due")
@@ -35,6 +37,19 @@ def test_it_groups_overdue_today_and_this_week(client, owner, recorded):
     assert "This week" in html
     assert html.index("Overdue") < html.index("This week")
     assert f'id="fu-{rows[2].pk}"' not in html  # a month away: not on Today
+
+
+def test_this_week_ends_on_sunday(client, owner, recorded, time_machine):
+    time_machine.move_to(datetime(2026, 12, 4, 9, 0, tzinfo=ZoneInfo("Africa/Nairobi")))  # a Fri
+    rows = list(
+        FollowUp.objects.filter(application=recorded.application, status="planned").order_by("due")
+    )
+    sunday = datetime(2026, 12, 6, 10, 0, tzinfo=ZoneInfo("Africa/Nairobi"))
+    FollowUp.objects.filter(pk=rows[0].pk).update(due=sunday)
+    FollowUp.objects.filter(pk__in=[r.pk for r in rows[1:]]).update(due=sunday + timedelta(days=1))
+    html = client.get("/").content.decode()
+    assert f'id="fu-{rows[0].pk}"' in html  # Sunday: still this week
+    assert f'id="fu-{rows[1].pk}"' not in html  # Monday: next week
 
 
 def test_a_fresh_home_says_what_to_do_next(client):
