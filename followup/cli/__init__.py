@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from followup.cli import calendar, digest, follow_ups, interviews, mail, notify, system
+from followup.cli import calendar, digest, follow_ups, interviews, mail, notify, profile, system
 from followup.cli.shell import group
 
 __all__ = ["app", "main"]
@@ -78,12 +78,18 @@ mail_app.command("confirm")(mail.mail_confirm)
 app.add_typer(mail_app, name="mail")
 
 app.command("approve")(follow_ups.approve)
+app.command("unapprove")(follow_ups.unapprove)
 
 drafts_app = group("Drafts in your own mailbox.")
 drafts_app.command("push")(follow_ups.drafts_push)
 app.add_typer(drafts_app, name="drafts")
 
 app.command("worker")(system.worker)
+
+profile_app = group("Your name, signature, country and time zone.")
+profile_app.command("show")(profile.profile_show)
+profile_app.command("set")(profile.profile_set)
+app.add_typer(profile_app, name="profile")
 
 
 def main() -> None:

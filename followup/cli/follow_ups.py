@@ -1,4 +1,5 @@
-"""`followup due`, `draft`, `done`, `skip`, `sent`, `replied`, `approve` and `drafts push`:
+"""`followup due`, `draft`, `done`, `skip`, `sent`, `replied`, `approve`, `unapprove` and
+`drafts push`:
 one follow-up's life from the command line."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from followup.cli.shell import (
 
 if TYPE_CHECKING:
     from followup.core.models import FollowUp
+    from followup.core.owner import Owner
 
 
 def _parse_until(until: str | None, tz: str) -> datetime | None:
@@ -110,20 +112,55 @@ def skip(follow_up_id: str = FOLLOW_UP_ID, as_json: bool = JSON_OPTION) -> None:
         _print_closed(services.skip(owner, follow_up_id), as_json, "skipped")
 
 
-def sent(follow_up_id: str = FOLLOW_UP_ID, as_json: bool = JSON_OPTION) -> None:
+AT_OPTION = typer.Option(
+    None,
+    "--at",
+    help="When it happened (YYYY-MM-DD HH:MM, your zone unless an offset is given); default now.",
+)
+
+
+def _when(owner: Owner, at: str | None) -> datetime | None:
+    """--at as `outcome --at` reads it; refused if it is in the future."""
+    if not at:
+        return None
+    from django.utils import timezone
+
+    from followup.core import services
+
+    when = services.parse_local_datetime(at, services.get_profile(owner).time_zone, "at")
+    if when > timezone.now():
+        fail("at", f"{at!r} is in the future")
+    return when
+
+
+def sent(
+    follow_up_id: str = FOLLOW_UP_ID, at: str = AT_OPTION, as_json: bool = JSON_OPTION
+) -> None:
     """Mark a follow-up sent (you sent it from your own mail app)."""
     with owner_scope() as owner:
         from followup.core import services
 
-        _print_closed(services.mark_sent(owner, follow_up_id), as_json, "marked sent")
+        fu = services.mark_sent(owner, follow_up_id, at=_when(owner, at))
+        _print_closed(fu, as_json, "marked sent")
 
 
-def replied(follow_up_id: str = FOLLOW_UP_ID, as_json: bool = JSON_OPTION) -> None:
+def replied(
+    follow_up_id: str = FOLLOW_UP_ID, at: str = AT_OPTION, as_json: bool = JSON_OPTION
+) -> None:
     """Record that they replied (mail, call, meeting): the check-in ladder stops."""
     with owner_scope() as owner:
         from followup.core import services
 
-        _print_closed(services.record_reply(owner, follow_up_id), as_json, "recorded as replied")
+        fu = services.record_reply(owner, follow_up_id, at=_when(owner, at))
+        _print_closed(fu, as_json, "recorded as replied")
+
+
+def unapprove(follow_up_id: str = FOLLOW_UP_ID, as_json: bool = JSON_OPTION) -> None:
+    """Take an approved follow-up back before it is sent: it waits for you again."""
+    with owner_scope() as owner:
+        from followup.core import services
+
+        _print_closed(services.unapprove(owner, follow_up_id), as_json, "is no longer approved")
 
 
 def approve(

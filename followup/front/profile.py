@@ -5,8 +5,7 @@ Owner first, validate everything before writing, InvalidInput naming the field (
 
 from __future__ import annotations
 
-from datetime import date, time
-from typing import Any
+from datetime import date
 
 from django.db import transaction
 
@@ -16,47 +15,6 @@ from followup.core.errors import InvalidInput
 from followup.core.models import Application, FollowUp, MessageTemplate, Profile
 from followup.core.owner import Owner
 from followup.lib.addresses import has_line_break
-
-PROFILE_FIELDS = (
-    "full_name",
-    "email",
-    "signature",
-    "country",
-    "time_zone",
-    "work_start",
-    "work_end",
-    "default_profile",
-)
-
-
-def save_profile(owner: Owner, data: dict[str, Any]) -> Profile:
-    profile = services.get_profile(owner)
-    full_name = str(data.get("full_name", "")).strip()
-    if has_line_break(full_name):
-        raise InvalidInput("full_name", "must be a single line")
-    email = str(data.get("email", "")).strip()
-    if email:
-        services.check_email_field(email, "email")
-    country = services.check_country(str(data.get("country", "")), "country")
-    tz = services.check_zone(str(data.get("time_zone", "")).strip(), "time_zone")
-    work_start, work_end = data.get("work_start"), data.get("work_end")
-    if not isinstance(work_start, time):
-        raise InvalidInput("work_start", "is required, like 08:00")
-    if not isinstance(work_end, time) or work_end <= work_start:
-        raise InvalidInput("work_end", "must be after the start of your working day")
-    default_profile = str(data.get("default_profile", ""))
-    if default_profile not in dict(Profile.PROFILE_CHOICES):
-        raise InvalidInput("default_profile", f"unknown profile {default_profile!r}")
-    profile.full_name = full_name
-    profile.email = email
-    profile.signature = str(data.get("signature", "")).strip()
-    profile.country = country
-    profile.time_zone = tz
-    profile.work_start = work_start
-    profile.work_end = work_end
-    profile.default_profile = default_profile
-    profile.save()
-    return profile
 
 
 def template_source(owner: Owner, kind: str) -> tuple[drafting.TemplateSource, bool]:

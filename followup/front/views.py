@@ -631,7 +631,7 @@ def settings_page(request: AuthenticatedRequest) -> HttpResponse:
         form = forms.ProfileForm(request.POST)
         if form.is_valid():
             try:
-                profile_service.save_profile(request.user, form.cleaned_data)
+                services.save_profile(request.user, form.cleaned_data)
             except InvalidInput as exc:
                 forms.add_service_error(form, exc)
             else:
@@ -640,7 +640,7 @@ def settings_page(request: AuthenticatedRequest) -> HttpResponse:
         status = 400
     else:
         form = forms.ProfileForm(
-            initial={name: getattr(profile, name) for name in profile_service.PROFILE_FIELDS}
+            initial={name: getattr(profile, name) for name in services.PROFILE_FIELDS}
         )
         status = 200
     custom = set(MessageTemplate.objects.filter(owner=request.user).values_list("kind", flat=True))

@@ -89,9 +89,19 @@ from followup.core.services.planning import (
     replanning_postponed,
     set_outcome,
 )
+from followup.core.services.profile import (
+    PROFILE_FIELDS,
+    profile_json,
+    save_profile,
+    update_profile,
+)
 from followup.lib.vocabulary import zone
 
 __all__ = [
+    "PROFILE_FIELDS",
+    "profile_json",
+    "save_profile",
+    "update_profile",
     "EARLIEST_YEAR",
     "LATEST_YEAR",
     "LOCAL_USERNAME",
