@@ -80,7 +80,9 @@ BANK_TOPICS_BY_KIND: dict[str, tuple[str, ...]] = {
     CHECK_IN: ("next_steps",),
     CHECK_IN_2: ("next_steps",),
     FINAL_CHECK_IN: ("feedback", "openings"),
-    REJECTION_REPLY: ("feedback", "openings", "cv_retention", "posting_frequency"),
+    # At most three, in the guidance's order; the interview's own unasked questions belong in
+    # the check-ins, never in a reply to a rejection.
+    REJECTION_REPLY: ("feedback", "openings", "cv_retention"),
     KEEP_WARM: ("openings",),
 }
 
@@ -390,8 +392,6 @@ def questions_for(kind: str, ctx: DraftContext) -> tuple[str, ...]:
         asked += unasked[:2]
     elif kind == CHECK_IN_2:
         asked += unasked[2:4] or unasked[:1]
-    elif kind == REJECTION_REPLY:
-        asked += unasked[:1]
     out: list[str] = []
     for q in asked:
         q = _as_question(q)

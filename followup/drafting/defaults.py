@@ -153,26 +153,26 @@ Thank you again for your time and consideration,
 """
 )
 
+# Under 150 words with its three questions (tests/drafting/test_render.py) and an easy out.
 _REJECTION_REPLY_BODY = (
     """\
 {{ greeting }}
 
-Thank you for letting me know your decision about the {{ role_title }} role, and for the time you and the team gave me. I'm disappointed, of course, but I enjoyed learning about {{ company_name }}.{% if discussed_topic %} I especially valued one part of our conversation: {{ discussed_topic }}.{% endif %}
-
-I would be grateful if you would consider me for future openings; I'd still very much like to work with {{ company_name }}.
+Thank you for letting me know about the {{ role_title }} role, and for your time. I'm disappointed, but I enjoyed learning about {{ company_name }}{% if discussed_topic %}, and our conversation about {{ discussed_topic }}{% endif %}.
 
 {% if questions_to_ask %}
-If you have a moment, I'd also value your answers to a few questions:
+If you have a moment, {{ "this" if questions_to_ask|length == 1 else "these" }} would help me:
 {% for question in questions_to_ask %}
 - {{ question }}
 {% endfor %}
+Even a line would help.
 {% endif %}
 
 {% if assertive %}
-If it's easier, I'd welcome a 10-minute call to hear your feedback, at whatever time suits you.
+A short call would suit me too, whenever it suits you.
 {% endif %}
 
-Thank you again, and best of luck with the hire.
+Best of luck with the hire.
 """
     + _SIGN_OFF
 )

@@ -573,8 +573,9 @@ def _website_checks(
 def _deliverables(
     app: ApplicationFacts, interview: InterviewFacts, cal: BusinessCalendar
 ) -> list[PlannedFollowUp]:
-    if app.status == WITHDRAWN:
-        return []  # the candidate left the process: nothing is owed any more
+    if app.status in (WITHDRAWN, REJECTED):
+        # The process is over (they said no, or the candidate left): nothing is owed any more.
+        return []
     recipient = _ladder_recipient(app, interview)
     tz = _zone_name(app, interview, recipient)
     interview_day = _interview_date(interview)

@@ -246,14 +246,28 @@ def test_later_check_ins_ask_the_remaining_unasked_questions() -> None:
     assert "Third question?" in second and "First question?" not in second
 
 
-def test_the_rejection_reply_asks_what_the_article_advises() -> None:
+def test_the_rejection_reply_asks_what_the_guidance_advises() -> None:
     body = render_draft(REJECTION_REPLY, realistic(kind=REJECTION_REPLY)).body.lower()
     assert body.startswith("dear amina,\n\nthank you")
-    assert "feedback" in body and "improve" in body
-    assert "consider me for future openings" in body
-    assert "how long do you keep cvs" in body and "talent pool" in body
-    assert "how often are new openings posted" in body
-    assert "what does a typical week look like" in body  # one unasked question
+    # At most three questions, in the bank's order: feedback, future openings, CV retention.
+    assert body.index("feedback") < body.index("upcoming openings") < body.index("how long")
+    assert "improve" in body and "talent pool" in body
+    assert "how often are new openings posted" not in body  # a fourth question: left out
+    assert "even a line would help" in body  # an easy out
+
+
+def test_the_rejection_reply_never_asks_the_interviews_unasked_questions() -> None:
+    ctx = realistic(
+        kind=REJECTION_REPLY, unasked_questions=("What does a typical week look like?",)
+    )
+    body = render_draft(REJECTION_REPLY, ctx).body.lower()
+    assert "typical week" not in body  # that belongs in a check-in
+
+
+@pytest.mark.parametrize("profile", [STANDARD, ASSERTIVE])
+def test_the_rejection_reply_stays_under_150_words(profile: str) -> None:
+    draft = render_draft(REJECTION_REPLY, realistic(kind=REJECTION_REPLY, profile=profile))
+    assert word_count(draft.body) < 150
 
 
 def test_an_edited_question_bank_is_used() -> None:

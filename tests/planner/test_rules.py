@@ -357,6 +357,14 @@ def test_a_rejection_gets_a_reply_at_ten_the_next_business_day():
     assert "ask for feedback" in reply.reason
 
 
+@pytest.mark.parametrize("status", [REJECTED, WITHDRAWN])
+def test_a_rejection_or_a_withdrawal_cancels_what_you_promised_to_send(status):
+    promised = interview(commitments=("I'll send my portfolio by Tuesday",))
+    facts = {"rejected_at": at(date(2025, 12, 15), 17)} if status == REJECTED else {}
+    plan = plan_follow_ups(application(promised, status=status, **facts))
+    assert not [f for f in plan if f.kind == DELIVERABLE]
+
+
 def test_a_rejection_before_jamhuri_day_is_answered_on_monday():
     app = application(status=REJECTED, rejected_at=at(date(2025, 12, 11), 9))
     reply = one(plan_follow_ups(app), REJECTION_REPLY)
