@@ -113,6 +113,7 @@ class DraftContext:
     question_bank: tuple[Question, ...] = DEFAULT_QUESTION_BANK
     careers_url: str | None = None
     company_website: str | None = None
+    sent_on: date | None = None  # the local day the follow-up goes out, when known
     candidate_phone: str | None = None
 
     def __post_init__(self) -> None:
@@ -418,6 +419,7 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "interview_date": "the interview date as YYYY-MM-DD, or empty",
     "interview_date_text": 'the interview date in words, e.g. "Tuesday 9 December", or empty',
     "interview_weekday": 'e.g. "Tuesday", or empty',
+    "same_day": "true when the follow-up goes out on the interview's own day",
     "round_name": "the round name as typed",
     "round_phrase": 'the round for a sentence, e.g. "technical interview" (default "interview")',
     "discussed_topic": "one specific thing discussed, from the notes (differs per interviewer)",
@@ -478,6 +480,7 @@ def template_vars(kind: str, ctx: DraftContext) -> dict[str, TemplateValue]:
         "interview_date": ctx.interview_date.isoformat() if ctx.interview_date else "",
         "interview_date_text": _date_text(ctx.interview_date),
         "interview_weekday": WEEKDAYS[ctx.interview_date.weekday()] if ctx.interview_date else "",
+        "same_day": bool(ctx.interview_date and ctx.sent_on == ctx.interview_date),
         "round_name": ctx.round_name,
         "round_phrase": _round_phrase(ctx.round_name),
         "discussed_topic": topic or "",

@@ -56,7 +56,7 @@ _THANK_YOU_BODY = (
 {{ greeting }}
 
 {% set variant = interviewer_index % 3 %}
-{% set on_day = " on " ~ interview_weekday if interview_weekday else "" %}
+{% set on_day = " today" if same_day else (" on " ~ interview_weekday if interview_weekday else "") %}
 {% if variant == 1 %}
 I really appreciated the chance to talk with you{{ on_day }} about the {{ role_title }} position and how your team works at {{ company_name }}.{% if is_panel %} It was good to meet your colleagues on the panel too.{% endif %}
 {% elif variant == 2 %}

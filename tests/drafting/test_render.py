@@ -565,3 +565,14 @@ def test_a_user_subject_too_long_is_cut_at_a_word_with_an_ellipsis():
     source = TemplateSource(subject="{{ role_title }} " * 40, body="Hello")
     subject = render_draft(THANK_YOU, realistic(), {THANK_YOU: source}).subject
     assert len(subject) <= 300 and subject.endswith("Data Analyst\u2026")
+
+
+def test_a_same_day_thank_you_says_today_not_the_weekday() -> None:
+    interview_day = date(2025, 12, 10)  # a Wednesday
+    same_day = realistic(kind=THANK_YOU, interview_date=interview_day, sent_on=interview_day)
+    next_day = realistic(kind=THANK_YOU, interview_date=interview_day, sent_on=date(2025, 12, 11))
+    for index in range(3):  # every wording of the thank-you
+        body = render_draft(THANK_YOU, dataclasses.replace(same_day, interviewer_index=index)).body
+        assert "on Wednesday" not in body and "today" in body
+        later = render_draft(THANK_YOU, dataclasses.replace(next_day, interviewer_index=index)).body
+        assert "on Wednesday" in later

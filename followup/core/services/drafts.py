@@ -91,6 +91,7 @@ def draft_context(
         commitment=commitment,
         careers_url=application.company.careers_url or None,
         company_website=application.company.website or None,
+        sent_on=fu.due.astimezone(zone(fu.due_tz)).date() if fu.due else None,
     )
 
 
