@@ -99,3 +99,16 @@ def test_an_absurd_id_is_404_not_an_error(client, owner):
     assert client.get(f"/applications/{huge}/").status_code == 404
     assert client.get(f"/follow-ups/{huge}/draft/").status_code == 404
     assert client.get(f"/interviews/new/?application={huge}").status_code == 404
+
+
+def test_they_replied_is_offered_only_on_follow_ups_that_were_sent(client, owner, recorded):
+    from followup.core import services
+
+    sent, planned = recorded.follow_ups[0], recorded.follow_ups[1]
+    services.mark_sent(owner, sent.pk)
+    html = client.get(f"/applications/{recorded.application.pk}/").content.decode()
+    row_of = {
+        fu.pk: html[html.index(f'id="fu-{fu.pk}"') :].split("</li>", 1)[0] for fu in (sent, planned)
+    }
+    assert "They replied" in row_of[sent.pk]
+    assert "They replied" not in row_of[planned.pk]
