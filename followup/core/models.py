@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from followup.lib.vocabulary import kind_label
 from followup.planner import types as p
 
 
@@ -208,7 +209,7 @@ class FollowUp(Owned):
         LINKEDIN = p.LINKEDIN, "LinkedIn"
         WEBSITE = p.WEBSITE, "Website"
 
-    KIND_CHOICES = [(k, k.replace("_", " ").capitalize()) for k in p.KINDS]
+    KIND_CHOICES = [(k, kind_label(k)) for k in p.KINDS]
     OPEN = (Status.PLANNED, Status.APPROVED)
 
     application = models.ForeignKey(

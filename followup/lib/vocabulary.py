@@ -22,6 +22,8 @@ __all__ = [
     "describe_time",
     "first_name",
     "format_local",
+    "KIND_LABELS",
+    "kind_label",
     "long_date",
     "split_name",
     "zone",
@@ -37,6 +39,25 @@ MONTHS = (
 )
 # fmt: on
 MONTH_ABBR = tuple(name[:3] for name in MONTHS)
+
+# What each kind of follow-up is called wherever a person reads it (pages, timeline, CLI).
+KIND_LABELS: dict[str, str] = {
+    "thank_you": "Thank-you",
+    "check_in": "Check-in",
+    "check_in_2": "Second check-in",
+    "final_check_in": "Final check-in",
+    "rejection_reply": "Reply to rejection",
+    "keep_warm": "Keep-warm note",
+    "careers_check": "Careers page check",
+    "deliverable": "What you promised",
+    "call_script": "Phone call script",
+}
+
+
+def kind_label(kind: str) -> str:
+    """'Second check-in' for "check_in_2"; an unknown kind reads as its words."""
+    return KIND_LABELS.get(kind) or kind.replace("_", " ").capitalize()
+
 
 HONORIFICS = frozenset(
     {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "madam", "eng", "hon"}

@@ -92,6 +92,7 @@ def replan(owner: Owner, application: Application) -> list[FollowUp]:
     contacts = Contact.objects.in_bulk(list(contact_ids)) if contact_ids else {}
     wanted = set()
     changed: list[FollowUp] = []
+    created: list[FollowUp] = []
     with transaction.atomic():
         for item in planned:
             wanted.add(item.slot)
@@ -114,13 +115,7 @@ def replan(owner: Owner, application: Application) -> list[FollowUp]:
                     reason=item.reason,
                     commitment=item.commitment or "",
                 )
-                log_event(
-                    owner,
-                    application,
-                    Event.Kind.FOLLOW_UP_PLANNED,
-                    f"{fu.get_kind_display()} planned for {format_local(fu.due, due_tz)}: {item.reason}",
-                    follow_up=fu,
-                )
+                created.append(fu)
                 changed.append(fu)
                 continue
             if fu.user_touched:
@@ -152,6 +147,9 @@ def replan(owner: Owner, application: Application) -> list[FollowUp]:
                     f"{fu.get_kind_display()} cancelled: {_cancel_reason(application, facts)}",
                     follow_up=fu,
                 )
+        if created:
+            # One line for the timeline, not the plan again line by line: the plan shows each.
+            log_event(owner, application, Event.Kind.FOLLOW_UP_PLANNED, _planned_note(created))
         if changed:
             redraft(owner, application, changed)
     return list(
@@ -159,6 +157,16 @@ def replan(owner: Owner, application: Application) -> list[FollowUp]:
         .select_related("recipient", "interview")
         .order_by("due", "id")
     )
+
+
+def _planned_note(created: list[FollowUp]) -> str:
+    """"3 follow-ups planned; the first: a thank-you to Wanjiku Kamau, Tue 9 Dec, 12:00 EAT"."""
+    first = min(created, key=lambda fu: (fu.due, fu.pk))
+    what = first.get_kind_display().lower()
+    article = "an" if what[:1] in "aeiou" else "a"
+    to = f" to {first.recipient.name}" if first.recipient else ""
+    count = "1 follow-up planned" if len(created) == 1 else f"{len(created)} follow-ups planned"
+    return f"{count}; the first: {article} {what}{to}, {format_local(first.due, first.due_tz)}"
 
 
 def _cancel_reason(application: Application, facts: p.ApplicationFacts) -> str:

@@ -16,21 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from followup.lib import vocabulary
 from followup.lib.vocabulary import describe_time, format_local, long_date, zone_or_utc
 
 register = template.Library()
 
-KIND_LABELS = {
-    "thank_you": "Thank-you",
-    "check_in": "Check-in",
-    "check_in_2": "Second check-in",
-    "final_check_in": "Final check-in",
-    "rejection_reply": "Reply to rejection",
-    "keep_warm": "Keep-warm note",
-    "careers_check": "Careers page check",
-    "deliverable": "What you promised",
-    "call_script": "Phone call script",
-}
 CHANNEL_VERBS = {
     "email": "Email",
     "phone": "Phone call",
@@ -124,10 +114,10 @@ def is_overdue(fu: Any) -> bool:
 
 @register.filter
 def kind_label(kind: str) -> SafeString | str:
-    label = KIND_LABELS.get(kind)
+    label = vocabulary.KIND_LABELS.get(kind)
     if label is not None:
         return mark_safe(label)  # noqa: S308 - a fixed label
-    return str(kind).replace("_", " ").capitalize()
+    return vocabulary.kind_label(str(kind))
 
 
 @register.filter
