@@ -532,7 +532,14 @@ def _draft_context(
         "is_email": fu.channel == p.EMAIL,
         "mailto": _mailto(fu, subject, body),
         "word_count": drafting.word_count(body),
+        "has_mail_account": accounts.get_account(request.user) is not None,
     }
+
+
+NO_ACCOUNT_NOTE = (
+    "There is no mail account to send it from yet: open it in your mail app (or download the "
+    ".eml) and mark it sent, or add your account in Settings → Mail."
+)
 
 
 def _warnings_for(
@@ -555,12 +562,17 @@ def draft(request: AuthenticatedRequest, follow_up_id: int) -> HttpResponse:
                 fu = services.edit_draft(request.user, fu.pk, subject, body)
                 if action in ("approve", "send-now"):
                     fu = services.approve(request.user, fu.pk, send_now=action == "send-now")
-                    messages.success(
-                        request,
-                        "Approved. It goes out within a minute."
-                        if action == "send-now"
-                        else "Approved. followup sends it when it is due, inside their working hours.",
-                    )
+                    if accounts.get_account(request.user) is None:
+                        # Approving honestly: nothing can be sent without an account.
+                        messages.warning(request, f"Approved. {NO_ACCOUNT_NOTE}")
+                    else:
+                        messages.success(
+                            request,
+                            "Approved. It goes out within a minute."
+                            if action == "send-now"
+                            else "Approved. followup sends it when it is due, inside their "
+                            "working hours.",
+                        )
                 else:
                     messages.success(request, "Draft saved.")
             except InvalidInput as exc:

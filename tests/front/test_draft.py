@@ -172,3 +172,16 @@ def test_a_body_over_the_cap_is_refused_next_to_the_field_and_nothing_is_saved(c
     assert "at most 20000 characters" in html or "at most 20,000 characters" in html
     thank_you.refresh_from_db()
     assert thank_you.body == before and not thank_you.edited
+
+
+def test_without_a_mail_account_approving_says_nothing_can_be_sent(client, thank_you):
+    page = client.get(f"/follow-ups/{thank_you.pk}/draft/").content.decode()
+    assert "No mail account yet" in page and 'href="/settings/mail/"' in page
+    response = client.post(
+        f"/follow-ups/{thank_you.pk}/draft/",
+        {"subject": thank_you.subject, "body": thank_you.body, "action": "approve"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "no mail account to send it from" in html
+    assert "followup sends it when it is due" not in html

@@ -160,7 +160,7 @@ def replan(owner: Owner, application: Application) -> list[FollowUp]:
 
 
 def _planned_note(created: list[FollowUp]) -> str:
-    """"3 follow-ups planned; the first: a thank-you to Wanjiku Kamau, Tue 9 Dec, 12:00 EAT"."""
+    """ "3 follow-ups planned; the first: a thank-you to Wanjiku Kamau, Tue 9 Dec, 12:00 EAT"."""
     first = min(created, key=lambda fu: (fu.due, fu.pk))
     what = first.get_kind_display().lower()
     article = "an" if what[:1] in "aeiou" else "a"
