@@ -25,6 +25,10 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("FOLLOWUP_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("FOLLOWUP_SITE_URL", "http://127.0.0.1:8000")
+# Hosted mode refuses mail servers on this machine or a private network (followup.lib.netguard:
+# "Test connection" must not scan the hosting network); these host names are let through (a
+# relay on the same host, an internal mail server the operator trusts).
+FOLLOWUP_OUTBOUND_ALLOWED_HOSTS = env_list("FOLLOWUP_OUTBOUND_ALLOWED_HOSTS", [])
 
 INSTALLED_APPS = [
     "django.contrib.auth",
