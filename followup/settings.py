@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from followup.env import (
     database_config,
     env_bool,
+    env_int,
     env_list,
     env_str,
     followup_home,
@@ -37,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Login throttling for hosted sign-in (its AccessAttempt table counts failures).
+    "axes",
     "followup.core",
     "followup.mail",
     "followup.front",
@@ -54,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # request.htmx: what htmx asked for (HX-Request, HX-Target...), read in one place.
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes documents: it turns a refused (locked-out) sign-in into our page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "followup.urls"
@@ -101,7 +107,26 @@ LOGIN_URL = "/login/"
 # Django's own database sessions and ModelBackend: password changes, deactivation and sign-out
 # end a session exactly as Django documents it (hosted mode relies on that).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# django-axes' standalone backend first: it refuses a locked-out sign-in before ModelBackend
+# checks the password (the one-time-token sign-in of local mode names ModelBackend itself).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Hosted sign-in: after FOLLOWUP_LOGIN_FAILURE_LIMIT wrong passwords for one user name, sign-in
+# for that name is refused for FOLLOWUP_LOGIN_COOLOFF_MINUTES. Counted per user name, not per
+# address: behind a proxy every user shares one address, and a guesser changes address anyway.
+AXES_FAILURE_LIMIT = env_int("FOLLOWUP_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("FOLLOWUP_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the client address in the lockout key. Here that would pause sign-in for a
+# whole career centre behind one NAT after five typos; a guesser of one account is stopped by the
+# user name alone (rotating addresses or browsers does not reset it).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "followup.front.views.login_locked_out"
+# Failures are what throttling needs; a row per successful sign-in is not kept.
+AXES_DISABLE_ACCESS_LOG = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
