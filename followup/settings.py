@@ -133,6 +133,17 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Hosted behind HTTPS: cookies only over HTTPS, and browsers told to use nothing else (HSTS,
+# a year unless FOLLOWUP_HSTS_SECONDS says otherwise; 0 turns it off). Off by default: the local
+# app is plain http://127.0.0.1, where Secure cookies would never be sent back.
+HTTPS = env_bool("FOLLOWUP_HTTPS", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("FOLLOWUP_HSTS_SECONDS", 31536000) if HTTPS else 0
+# Only behind a proxy that sets X-Forwarded-Proto itself (and strips what a client sent): a
+# client could otherwise claim HTTPS.
+if env_bool("FOLLOWUP_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
