@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from followup.env import (
+    check_encryption_key,
     database_config,
     env_bool,
     env_int,
@@ -19,6 +20,7 @@ BASE_DIR = Path(__file__).resolve().parent
 HOME = followup_home()
 
 SECRET_KEY = secret_key(HOME)
+check_encryption_key()
 DEBUG = env_bool("FOLLOWUP_DEBUG", False)
 # Hosted mode: real accounts with passwords, many users (career centres, agencies).
 HOSTED = env_bool("FOLLOWUP_HOSTED", False)

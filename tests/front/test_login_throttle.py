@@ -84,3 +84,11 @@ def test_local_token_sign_in_still_works(owner):
     response = browser.get(f"/login/?token={auth.issue_token()}")
     assert response.status_code == 302
     assert browser.get("/").status_code == 200
+
+
+def test_hosted_a_token_link_never_signs_in_as_a_local_user(hosted, django_user_model):
+    browser = Client()
+    page = browser.get(f"/login/?token={auth.issue_token()}")
+    assert page.status_code == 200 and b'name="password"' in page.content
+    assert browser.get("/").status_code == 302
+    assert not django_user_model.objects.filter(username="local").exists()
