@@ -170,3 +170,49 @@ def test_local_mode_keeps_a_loopback_bridge(owner, smtp_server, mailbox):
     with override_settings(HOSTED=False):
         results = results_by_protocol(owner)
     assert results["smtp"].ok and results["imap"].ok
+
+
+@pytest.mark.parametrize(
+    ("smtp_fixture", "imap_security"),
+    [("smtps_server", "ssl"), ("smtp_server", "starttls")],
+)
+def test_hosted_tls_to_an_allowed_host_is_verified_against_its_name(
+    request, owner, mailbox, smtp_fixture, imap_security
+):
+    """Implicit TLS and STARTTLS on both protocols, connected to the checked address, with the
+    certificate (made for localhost and 127.0.0.1) checked against the name given."""
+    smtp_server = request.getfixturevalue(smtp_fixture)
+    port = mailbox.server.ssl_port if imap_security == "ssl" else mailbox.port
+    add_account(
+        owner,
+        smtp_server,
+        mailbox,
+        smtp_host="localhost",
+        imap_host="localhost",
+        imap_security=imap_security,
+        imap_port=port,
+    )
+    with override_settings(HOSTED=True, FOLLOWUP_OUTBOUND_ALLOWED_HOSTS=["localhost"]):
+        results = results_by_protocol(owner)
+    assert results["smtp"].ok, results["smtp"].message
+    assert results["imap"].ok, results["imap"].message
+
+
+def test_the_certificate_is_checked_against_the_host_name_not_the_address(smtps_server, mailbox):
+    """Connected to the checked address 127.0.0.1 under a name the certificate does not carry:
+    TLS refuses, so the name (not the address) is what the certificate is held to."""
+    import ssl
+
+    from followup.lib.netguard import Destination
+    from followup.mail import imap, smtp
+    from followup.mail.connection import tls_context
+
+    elsewhere = "mail.elsewhere.example"
+    with pytest.raises(ssl.SSLCertVerificationError, match="mail.elsewhere.example"):
+        smtp._CheckedSMTP_SSL(
+            Destination(elsewhere, "127.0.0.1", smtps_server.port), 10, tls_context()
+        )
+    with pytest.raises(ssl.SSLCertVerificationError, match="mail.elsewhere.example"):
+        imap._CheckedIMAP4_SSL(
+            Destination(elsewhere, "127.0.0.1", mailbox.server.ssl_port), tls_context(), 10
+        )
