@@ -34,8 +34,7 @@ def _whose_data(
         help="Work on this existing account's data (required in hosted mode; or FOLLOWUP_USER).",
     ),
 ) -> None:
-    if user:
-        select_user(user)
+    select_user(user)  # also when empty: one process may run several commands (tests)
 
 
 interview_app = group("Record and import interviews.")
