@@ -90,6 +90,16 @@ def secret_key(home: Path) -> str:
     return key_file(home / "secret_key", lambda: secrets.token_urlsafe(50))
 
 
+def check_encryption_key() -> None:
+    """A malformed FOLLOWUP_ENCRYPTION_KEY stops start-up with one line naming it, instead of a
+    traceback at the first secret stored."""
+    from followup.lib.crypto import KEY_ENV, environment_key_problem
+
+    problem = environment_key_problem()
+    if problem is not None:
+        raise ConfigError(f"{KEY_ENV}: {problem}")
+
+
 def database_config(url: str, home: Path) -> dict[str, object]:
     """Django DATABASES['default'] from DATABASE_URL (sqlite:////abs/path.db or postgres://…),
     parsed by dj-database-url; SQLite always gets the WAL/IMMEDIATE options below."""

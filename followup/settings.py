@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from followup.env import (
+    check_encryption_key,
     database_config,
     env_bool,
+    env_int,
     env_list,
     env_str,
     followup_home,
@@ -17,6 +20,7 @@ BASE_DIR = Path(__file__).resolve().parent
 HOME = followup_home()
 
 SECRET_KEY = secret_key(HOME)
+check_encryption_key()
 DEBUG = env_bool("FOLLOWUP_DEBUG", False)
 # Hosted mode: real accounts with passwords, many users (career centres, agencies).
 HOSTED = env_bool("FOLLOWUP_HOSTED", False)
@@ -25,6 +29,10 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("FOLLOWUP_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("FOLLOWUP_SITE_URL", "http://127.0.0.1:8000")
+# Hosted mode refuses mail servers on this machine or a private network (followup.lib.netguard:
+# "Test connection" must not scan the hosting network); these host names are let through (a
+# relay on the same host, an internal mail server the operator trusts).
+FOLLOWUP_OUTBOUND_ALLOWED_HOSTS = env_list("FOLLOWUP_OUTBOUND_ALLOWED_HOSTS", [])
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -33,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Login throttling for hosted sign-in (its AccessAttempt table counts failures).
+    "axes",
     "followup.core",
     "followup.mail",
     "followup.front",
@@ -50,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # request.htmx: what htmx asked for (HX-Request, HX-Target...), read in one place.
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes documents: it turns a refused (locked-out) sign-in into our page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "followup.urls"
@@ -97,13 +109,43 @@ LOGIN_URL = "/login/"
 # Django's own database sessions and ModelBackend: password changes, deactivation and sign-out
 # end a session exactly as Django documents it (hosted mode relies on that).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# django-axes' standalone backend first: it refuses a locked-out sign-in before ModelBackend
+# checks the password (the one-time-token sign-in of local mode names ModelBackend itself).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Hosted sign-in: after FOLLOWUP_LOGIN_FAILURE_LIMIT wrong passwords for one user name, sign-in
+# for that name is refused for FOLLOWUP_LOGIN_COOLOFF_MINUTES. Counted per user name, not per
+# address: behind a proxy every user shares one address, and a guesser changes address anyway.
+AXES_FAILURE_LIMIT = env_int("FOLLOWUP_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("FOLLOWUP_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the client address in the lockout key. Here that would pause sign-in for a
+# whole career centre behind one NAT after five typos; a guesser of one account is stopped by the
+# user name alone (rotating addresses or browsers does not reset it).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "followup.front.views.login_locked_out"
+# Failures are what throttling needs; a row per successful sign-in is not kept.
+AXES_DISABLE_ACCESS_LOG = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Hosted behind HTTPS: cookies only over HTTPS, and browsers told to use nothing else (HSTS,
+# a year unless FOLLOWUP_HSTS_SECONDS says otherwise; 0 turns it off). Off by default: the local
+# app is plain http://127.0.0.1, where Secure cookies would never be sent back.
+HTTPS = env_bool("FOLLOWUP_HTTPS", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("FOLLOWUP_HSTS_SECONDS", 31536000) if HTTPS else 0
+# Only behind a proxy that sets X-Forwarded-Proto itself (and strips what a client sent): a
+# client could otherwise claim HTTPS.
+if env_bool("FOLLOWUP_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

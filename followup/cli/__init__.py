@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 
 from followup.cli import calendar, digest, follow_ups, interviews, mail, notify, profile, system
-from followup.cli.shell import group
+from followup.cli.shell import group, select_user
 
 __all__ = ["app", "main"]
 
@@ -23,6 +23,19 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+@app.callback()
+def _whose_data(
+    user: str = typer.Option(
+        "",
+        "--user",
+        metavar="NAME",
+        help="Work on this existing account's data (required in hosted mode; or FOLLOWUP_USER).",
+    ),
+) -> None:
+    select_user(user)  # also when empty: one process may run several commands (tests)
+
 
 interview_app = group("Record and import interviews.")
 interview_app.command("add")(interviews.add)

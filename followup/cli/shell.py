@@ -33,6 +33,16 @@ APPLICATION_ID: Any = typer.Argument(..., help="Application id.")
 CHANNEL_ID: Any = typer.Argument(..., help="Channel id.")
 
 
+USER_ENV = "FOLLOWUP_USER"
+# `followup --user NAME …` (the root callback in followup.cli sets it); else FOLLOWUP_USER.
+_selected_user: str = ""
+
+
+def select_user(username: str) -> None:
+    global _selected_user
+    _selected_user = username.strip()
+
+
 def group(help: str) -> typer.Typer:
     """A command group (`followup mail …`): `followup mail` alone prints its help."""
     return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None)
@@ -84,13 +94,20 @@ def migrate(quiet: bool = False) -> None:
 
 @contextmanager
 def owner_scope() -> Iterator[Owner]:
-    """Set up Django, yield the local user, and turn service errors into exit code 2."""
+    """Set up Django, yield whose data the command works on, and turn service errors into exit
+    code 2. That is the account `--user NAME` or FOLLOWUP_USER names (required in hosted mode,
+    where there is no implicit user), else the local user."""
     setup()
     from followup.core.errors import InvalidInput, NotFound
-    from followup.core.queries import get_local_user
+    from followup.core.queries import get_local_user, get_named_user
 
     try:
-        yield get_local_user()
+        username = _selected_user or os.environ.get(USER_ENV, "").strip()
+        owner = get_named_user(username) if username else get_local_user()
+    except NotFound as exc:
+        fail(exc.field, exc.message)
+    try:
+        yield owner
     except (InvalidInput, NotFound) as exc:
         fail(exc.field, exc.message)
 

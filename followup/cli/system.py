@@ -95,6 +95,9 @@ def export(
     """Export all your data (import it elsewhere with `followup import`)."""
     if format not in ("json", "csv"):
         fail("format", f"{format!r} is not json or csv")
+    if output is not None and not output.parent.is_dir():
+        # Checked before the export is built: a typo in the path is told at once.
+        fail("output", f"the folder {str(output.parent)!r} does not exist")
     with owner_scope() as owner:
         from followup.core import portability
 
@@ -102,7 +105,10 @@ def export(
         if output is None:
             sys.stdout.write(text)
         else:
-            output.write_text(text, encoding="utf-8")
+            try:
+                output.write_text(text, encoding="utf-8")
+            except OSError as exc:  # a folder, no permission, a full disk
+                fail("output", f"cannot write {str(output)!r}: {exc.strerror or exc}")
             typer.echo(f"Wrote {output}.", err=True)
 
 

@@ -12,8 +12,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from followup.core.errors import NotFound
 from followup.core.models import FollowUp, Profile
 from followup.core.owner import Owner
 from followup.lib.vocabulary import UnknownZone, zone
@@ -26,6 +28,7 @@ __all__ = [
     "end_of_day",
     "follow_up_row",
     "get_local_user",
+    "get_named_user",
     "get_profile",
     "guess_local_zone",
     "row_json",
@@ -36,12 +39,30 @@ LOCAL_USERNAME = "local"
 
 
 def get_local_user() -> Owner:
-    """The single user of a local install, created on first use with sensible defaults."""
+    """The single user of a local install, created on first use with sensible defaults.
+
+    Hosted mode has real accounts and no implicit one: a caller that lands here there (a CLI
+    command without --user) is refused, instead of quietly writing into a new `local` account."""
+    if settings.HOSTED:
+        raise NotFound(
+            "user",
+            "hosted mode has no implicit local user: name an existing account with "
+            "--user NAME or FOLLOWUP_USER",
+        )
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(username=LOCAL_USERNAME)
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
+    get_profile(user)
+    return user
+
+
+def get_named_user(username: str) -> Owner:
+    """An existing, active account by user name (hosted CLI: `--user NAME`, FOLLOWUP_USER)."""
+    user: Owner | None = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise NotFound("user", f"no active account named {username!r}")
     get_profile(user)
     return user
 

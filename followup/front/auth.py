@@ -16,6 +16,9 @@ import threading
 import time
 
 TOKEN_PARAM = "token"
+# The backend a token sign-in names: ModelBackend itself (the first one in settings is
+# django-axes' throttle, which checks passwords' attempts and logs nobody in).
+LOCAL_SIGN_IN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 # A printed link that nobody opens should not stay usable for ever.
 TOKEN_LIFETIME_SECONDS = 24 * 60 * 60
 

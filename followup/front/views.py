@@ -115,7 +115,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             login(
                 request,
                 services.get_local_user(),
-                backend=settings.AUTHENTICATION_BACKENDS[0],
+                backend=auth.LOCAL_SIGN_IN_BACKEND,
             )
             return redirect(destination)
         if request.user.is_authenticated:
@@ -130,6 +130,24 @@ def login_view(request: HttpRequest) -> HttpResponse:
             login(request, form.get_user())
             return redirect(destination)
     return render(request, "front/login.html", {"form": form})
+
+
+def login_locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """django-axes' answer once a user name has too many failed sign-ins (AXES_LOCKOUT_CALLABLE):
+    the sign-in page again, the message beside the form, 429 Too Many Requests."""
+    # An unbound form (only the name typed kept): validating it again would count one more
+    # failed attempt.
+    form = AuthenticationForm(request, initial={"username": request.POST.get("username", "")})
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    locked_out = (
+        "Too many failed sign-ins for this user name: sign-in is paused for "
+        f"{minutes} minutes. Try again later, or ask the person who runs this site."
+    )
+    return render(request, "front/login.html", {"form": form, "locked_out": locked_out}, status=429)
 
 
 @require_POST

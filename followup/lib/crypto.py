@@ -14,6 +14,8 @@ settings are being built. `cryptography` is imported on first use, not here: it 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import os
 import threading
@@ -27,6 +29,11 @@ if TYPE_CHECKING:
 KEY_ENV = "FOLLOWUP_ENCRYPTION_KEY"
 KEY_FILE = "encryption.key"
 
+KEY_HINT = (
+    "32 url-safe base64-encoded bytes, as `python -c 'from cryptography.fernet import Fernet; "
+    "print(Fernet.generate_key().decode())'` prints"
+)
+
 _lock = threading.Lock()
 _fernets: dict[tuple[str, str], Fernet] = {}
 
@@ -34,6 +41,23 @@ _fernets: dict[tuple[str, str], Fernet] = {}
 class DecryptionFailed(RuntimeError):
     """A stored secret cannot be read with the current key (the key changed, was lost or is
     malformed). Callers subclass it to say what the user should do about their secret."""
+
+
+def is_valid_key(raw: str) -> bool:
+    """Whether Fernet would take `raw` as a key (the same decoding, without importing
+    cryptography: the settings check FOLLOWUP_ENCRYPTION_KEY at start-up with this)."""
+    try:
+        return len(base64.urlsafe_b64decode(raw.strip().encode("ascii"))) == 32
+    except (binascii.Error, ValueError):  # UnicodeError is a ValueError
+        return False
+
+
+def environment_key_problem() -> str | None:
+    """What is wrong with FOLLOWUP_ENCRYPTION_KEY, or None when it is unset or valid."""
+    raw = os.environ.get(KEY_ENV, "").strip()
+    if raw and not is_valid_key(raw):
+        return f"is not a valid key ({KEY_HINT})"
+    return None
 
 
 def new_fernet_key() -> str:
@@ -94,11 +118,7 @@ def fernet() -> Fernet:
             made = Fernet(raw.encode("ascii"))
         except (ValueError, TypeError, UnicodeError):
             where = KEY_ENV if env_key else str(Path(home) / KEY_FILE)
-            raise DecryptionFailed(
-                f"{where} is not a valid key (32 url-safe base64-encoded bytes, as `python -c "
-                "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'` "
-                "prints)"
-            ) from None
+            raise DecryptionFailed(f"{where} is not a valid key ({KEY_HINT})") from None
         _fernets[source] = made
         return made
 

@@ -24,6 +24,10 @@ class BlockedAddress(ValueError):
     """A host this installation may not connect to; the message says why, for the user."""
 
 
+class UnresolvedHost(BlockedAddress):
+    """A host name with no address: not a refusal of the guard (anyone can ask the DNS)."""
+
+
 def is_public(address: IPAddress) -> bool:
     """True for an address on the public internet."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
@@ -42,8 +46,11 @@ def is_public(address: IPAddress) -> bool:
 @dataclass(frozen=True)
 class Destination:
     host: str  # as the user wrote it (for TLS certificate checks)
-    address: str  # the checked address to connect to
+    address: str  # the first checked address to connect to
     port: int
+    # Every address the name resolved to, all checked, in the resolver's order: a caller tries
+    # them in turn as socket.create_connection does (a host with IPv6 and IPv4 addresses).
+    addresses: tuple[str, ...] = ()
 
 
 def resolve_checked(
@@ -55,7 +62,7 @@ def resolve_checked(
     try:
         infos = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise BlockedAddress(f"{host!r} cannot be resolved ({exc})") from None
+        raise UnresolvedHost(f"{host!r} cannot be resolved ({exc})") from None
     addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
     if guard and name not in {h.strip().rstrip(".").lower() for h in allowed_hosts}:
         for address in addresses:
@@ -64,4 +71,5 @@ def resolve_checked(
                     f"{host!r} is {address}, an address on this machine or a private network; "
                     "this server may not connect there"
                 )
-    return Destination(host=host, address=str(addresses[0]), port=port)
+    unique = tuple(dict.fromkeys(str(address) for address in addresses))
+    return Destination(host=host, address=unique[0], port=port, addresses=unique)

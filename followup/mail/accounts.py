@@ -188,6 +188,7 @@ def smtp_config(account: MailAccount, timeout: float = DEFAULT_TIMEOUT) -> Serve
         user=account.smtp_user,
         password=account.smtp_password(),
         timeout=timeout,
+        host_field="smtp_host",
     )
 
 
@@ -203,6 +204,7 @@ def imap_config(account: MailAccount, timeout: float = DEFAULT_TIMEOUT) -> Serve
         user=account.imap_user,
         password=account.imap_password(),
         timeout=timeout,
+        host_field="imap_host",
     )
 
 

@@ -14,7 +14,10 @@ import socket
 import ssl
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from followup.lib.crypto import Secret
+from followup.lib.netguard import BlockedAddress, Destination, UnresolvedHost, resolve_checked
 
 # The plain failure names (`kind`), shown by `followup mail test` and the settings page.
 OK = "ok"
@@ -24,6 +27,7 @@ UNREACHABLE = "unreachable"
 TIMEOUT = "timeout"
 REJECTED = "rejected"  # SMTP: a permanent refusal of this message
 SERVER = "server"  # a temporary refusal, a dropped connection, an unexpected answer
+BLOCKED = "blocked"  # hosted mode: the host is on this machine or a private network
 
 FAILURE_NAMES = {
     OK: "OK",
@@ -33,6 +37,7 @@ FAILURE_NAMES = {
     TIMEOUT: "timeout",
     SERVER: "server error",
     REJECTED: "refused",
+    BLOCKED: "address not allowed",
 }
 
 CA_FILE_ENV = "FOLLOWUP_MAIL_CA_FILE"
@@ -58,6 +63,8 @@ class ServerConfig:
     user: str
     password: Secret
     timeout: float = DEFAULT_TIMEOUT
+    # The setting the host came from, named when the address guard refuses it.
+    host_field: str = "host"
 
     @property
     def where(self) -> str:
@@ -102,6 +109,37 @@ def tls_context() -> ssl.SSLContext:
     return context
 
 
+def checked_destination(config: ServerConfig) -> Destination | None:
+    """Hosted mode: resolve the host and check every address it has (followup.lib.netguard),
+    before anything is sent to it; the caller connects to those addresses, not to the name
+    again. Raises BlockedAddress (UnresolvedHost when the name has no address).
+
+    None in local mode: a person's own laptop may point at a local bridge (127.0.0.1:1143), and
+    connecting by name keeps the resolver's fallbacks exactly as before."""
+    if not settings.HOSTED:
+        return None
+    return resolve_checked(
+        config.host,
+        config.port,
+        guard=True,
+        allowed_hosts=settings.FOLLOWUP_OUTBOUND_ALLOWED_HOSTS,
+    )
+
+
+def open_socket(destination: Destination, timeout: float | None) -> socket.socket:
+    """A TCP connection to the first checked address that answers (as create_connection tries
+    the addresses of a name); the TLS layer above still checks the certificate against
+    `destination.host`."""
+    last_error: OSError | None = None
+    for address in destination.addresses or (destination.address,):
+        try:
+            return socket.create_connection((address, destination.port), timeout)
+        except OSError as exc:
+            last_error = exc
+    assert last_error is not None
+    raise last_error
+
+
 def authentication_failed(config: ServerConfig, detail: str = "") -> tuple[str, str]:
     """(kind, message) for a refused login; the server's own words when it gave any."""
     reason = detail or "the server refused the user name or password"
@@ -118,6 +156,12 @@ def describe_network_failure(
     timeouts, unknown hosts, refused connections, other socket errors. None for anything else
     (the protocol's own code names those)."""
     where = config.where
+    if isinstance(exc, UnresolvedHost):
+        return UNREACHABLE, f"host unreachable: {config.host!r} was not found"
+    if isinstance(exc, BlockedAddress):
+        # Decided before any packet is sent: the same answer whether a port there is open or
+        # closed, so "Test connection" cannot map the hosting network.
+        return BLOCKED, f"blocked: {config.host_field}: {exc}"
     if isinstance(exc, ssl.SSLCertVerificationError):
         return TLS, (
             f"TLS failed at {where}: the server's certificate could not be verified "

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import imaplib
+import socket
+import ssl
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +27,9 @@ from imap_tools import AND, BaseMailBox, FolderInfo, H, MailBox, MailBoxStartTls
 from imap_tools.consts import UID_PATTERN
 from imap_tools.errors import MailboxLoginError, MailboxStarttlsError, UnexpectedCommandStatusError
 from imap_tools.query import UidRange
+from imap_tools.utils import check_command_status
 
+from followup.lib.netguard import Destination
 from followup.mail.connection import (
     SERVER,
     TLS,
@@ -33,7 +37,9 @@ from followup.mail.connection import (
     MailServerError,
     ServerConfig,
     authentication_failed,
+    checked_destination,
     describe_network_failure,
+    open_socket,
     tls_context,
 )
 
@@ -157,8 +163,79 @@ def _describe(exc: BaseException, config: ServerConfig, stage: str) -> MailboxEr
     raise exc
 
 
+class _CheckedIMAP4(imaplib.IMAP4):
+    """imaplib.IMAP4 connected to the address the guard checked. imaplib keeps the host name in
+    `host`, which STARTTLS passes as `server_hostname`: the certificate is still verified
+    against the name the user gave."""
+
+    def __init__(self, destination: Destination, timeout: float | None) -> None:
+        self._destination = destination  # before IMAP4.__init__, which connects
+        super().__init__(destination.host, destination.port, timeout)
+
+    def _create_socket(self, timeout: float | None) -> socket.socket:
+        return open_socket(self._destination, timeout)
+
+
+class _CheckedIMAP4_SSL(imaplib.IMAP4_SSL):  # noqa: N801 (imaplib's own spelling)
+    """imaplib.IMAP4_SSL connected to the checked address, TLS verified against the host name
+    (what IMAP4_SSL._create_socket does, on our socket)."""
+
+    def __init__(
+        self, destination: Destination, ssl_context: ssl.SSLContext, timeout: float | None
+    ) -> None:
+        self._destination = destination
+        super().__init__(
+            destination.host, destination.port, ssl_context=ssl_context, timeout=timeout
+        )
+
+    def _create_socket(self, timeout: float | None) -> socket.socket:
+        sock = open_socket(self._destination, timeout)
+        context: ssl.SSLContext = self.ssl_context
+        return context.wrap_socket(sock, server_hostname=self.host)
+
+
+# imap-tools builds its imaplib client in `_get_mailbox_client`: these three build ours.
+
+
+class _CheckedMailBox(MailBox):
+    def __init__(self, destination: Destination, timeout: float, ssl_context: ssl.SSLContext):
+        self._destination = destination
+        super().__init__(destination.host, destination.port, timeout, ssl_context=ssl_context)
+
+    def _get_mailbox_client(self) -> imaplib.IMAP4:
+        return _CheckedIMAP4_SSL(self._destination, self._ssl_context, self._timeout)
+
+
+class _CheckedMailBoxStartTls(MailBoxStartTls):
+    def __init__(self, destination: Destination, timeout: float, ssl_context: ssl.SSLContext):
+        self._destination = destination
+        super().__init__(destination.host, destination.port, timeout, ssl_context=ssl_context)
+
+    def _get_mailbox_client(self) -> imaplib.IMAP4:
+        client = _CheckedIMAP4(self._destination, self._timeout)
+        check_command_status(client.starttls(self._ssl_context), MailboxStarttlsError)
+        return client
+
+
+class _CheckedMailBoxUnencrypted(MailBoxUnencrypted):
+    def __init__(self, destination: Destination, timeout: float):
+        self._destination = destination
+        super().__init__(destination.host, destination.port, timeout)
+
+    def _get_mailbox_client(self) -> imaplib.IMAP4:
+        return _CheckedIMAP4(self._destination, self._timeout)
+
+
 def _open_mailbox(config: ServerConfig) -> BaseMailBox:
-    """Connect (and, for STARTTLS, secure) with the certificate always verified."""
+    """Connect (and, for STARTTLS, secure) with the certificate always verified; in hosted mode
+    to the address the guard checked."""
+    destination = checked_destination(config)
+    if destination is not None:
+        if config.security == "ssl":
+            return _CheckedMailBox(destination, config.timeout, tls_context())
+        if config.security == "starttls":
+            return _CheckedMailBoxStartTls(destination, config.timeout, tls_context())
+        return _CheckedMailBoxUnencrypted(destination, config.timeout)
     if config.security == "ssl":
         return MailBox(config.host, config.port, timeout=config.timeout, ssl_context=tls_context())
     if config.security == "starttls":

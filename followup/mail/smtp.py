@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import smtplib
+import socket
+import ssl
 from email import policy
 from email.message import EmailMessage
 from email.utils import getaddresses
 
 from followup.lib.crypto import Secret
+from followup.lib.netguard import Destination
 from followup.mail.connection import (
     AUTHENTICATION,
     REJECTED,
@@ -26,7 +29,9 @@ from followup.mail.connection import (
     MailServerError,
     ServerConfig,
     authentication_failed,
+    checked_destination,
     describe_network_failure,
+    open_socket,
     tls_context,
 )
 
@@ -66,6 +71,43 @@ class DeliveryError(MailServerError):
     ) -> None:
         super().__init__(message, retry=retry, kind=kind)
         self.account_level = account_level
+
+
+class _CheckedSMTP(smtplib.SMTP):
+    """smtplib.SMTP connected to the address the guard checked. smtplib keeps the host name in
+    `_host`, which STARTTLS (and SMTP_SSL below) pass as `server_hostname`: the certificate is
+    still verified against the name the user gave."""
+
+    def __init__(self, destination: Destination, timeout: float) -> None:
+        self._destination = destination
+        super().__init__(destination.host, destination.port, timeout=timeout)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        return open_socket(self._destination, timeout)
+
+
+class _CheckedSMTP_SSL(smtplib.SMTP_SSL, _CheckedSMTP):  # noqa: N801 (smtplib's own spelling)
+    """SMTP_SSL wraps the socket _CheckedSMTP opens (its `_get_socket` calls super())."""
+
+    def __init__(self, destination: Destination, timeout: float, context: ssl.SSLContext) -> None:
+        self._destination = destination
+        smtplib.SMTP_SSL.__init__(
+            self, destination.host, destination.port, timeout=timeout, context=context
+        )
+
+
+def _connect(config: ServerConfig) -> smtplib.SMTP:
+    """An SMTP session, to the checked address in hosted mode (by name in local mode)."""
+    destination = checked_destination(config)
+    if destination is None:
+        if config.security == "ssl":
+            return smtplib.SMTP_SSL(
+                config.host, config.port, timeout=config.timeout, context=tls_context()
+            )
+        return smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+    if config.security == "ssl":
+        return _CheckedSMTP_SSL(destination, config.timeout, tls_context())
+    return _CheckedSMTP(destination, config.timeout)
 
 
 def _text(value: bytes | str) -> str:
@@ -156,10 +198,7 @@ class SmtpConnection:
         stage = "connect"
         smtp: smtplib.SMTP | None = None
         try:
-            if c.security == "ssl":
-                smtp = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout, context=tls_context())
-            else:
-                smtp = smtplib.SMTP(c.host, c.port, timeout=c.timeout)
+            smtp = _connect(c)
             smtp.ehlo()
             if c.security == "starttls":
                 stage = "starttls"
