@@ -449,7 +449,7 @@ def import_data(owner: Owner, data: dict[str, Any]) -> dict[str, int]:
                         continue
                     if not _is_id(ref) or ref not in mapping[target]:
                         raise InvalidInput(
-                            "file", f"{table.record} {row['id']}: {name} {ref} does not exist"
+                            "file", f"{table.record} {row['id']}: {name} {ref!r} does not exist"
                         )
                     values[f"{name}_id"] = mapping[target][ref]
                 _validate(table.model(owner=owner, **values), table.record, str(row["id"]))
