@@ -28,6 +28,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from followup.core.invitation_import import UnreadableInvitation, propose_from_message_bytes
+from followup.lib.faults import fault_point
 from followup.mail.accounts import imap_config
 from followup.mail.crypto import SecretError
 from followup.mail.imap import ImapClient, MailboxError, folders_to_poll
@@ -163,6 +164,7 @@ def _poll_folder(
             report.outcomes[outcome.kind] += 1
             report.results.append(outcome)
         report.processing_seconds += time.perf_counter() - started
+        fault_point("poller.batch_committed")  # the crash tests: killed before the position moves
         wanted.clear()
         state.last_uid = screened
         state.save(update_fields=state_fields)

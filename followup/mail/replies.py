@@ -36,6 +36,7 @@ from followup.core import services
 from followup.core.errors import InvalidInput, NotFound
 from followup.core.models import Application, Contact, FollowUp, Interview
 from followup.core.services.follow_ups import record_replies
+from followup.lib.faults import fault_point
 from followup.lib.vocabulary import zone_or_utc
 from followup.mail import reader
 from followup.mail.models import MailAccount, PendingStatusChange, ProcessedMessage
@@ -415,6 +416,7 @@ def _record_replies(
                     for r, fu in replies
                 ]
             )
+            fault_point("replies.batch_written")  # the crash tests: killed before the commit
     except IntegrityError:
         if len(replies) == 1:
             return [(replies[0][0], Outcome(DUPLICATE, detail="already processed"))]
