@@ -155,13 +155,14 @@ class ReplyIndex:
 
     def referenced(self, msg: Headers) -> int | None:
         """Our follow-up that In-Reply-To (first) or References (latest first) points at."""
-        in_reply_to = [normalise_id(i) for i in split_ids(str(msg.get("In-Reply-To") or ""))]
-        references = [
-            normalise_id(i) for i in reversed(split_ids(str(msg.get("References") or "")))
-        ]
-        for mid in (*in_reply_to, *references):
-            if mid in self.message_ids:
-                return self.message_ids[mid]
+        in_reply_to = str(msg.get("In-Reply-To") or "")
+        references = str(msg.get("References") or "")
+        if not in_reply_to and not references:  # most mail: no regex pass
+            return None
+        for mid in (*split_ids(in_reply_to), *reversed(split_ids(references))):
+            found = self.message_ids.get(mid.lower())
+            if found is not None:
+                return found
         return None
 
     def is_candidate(self, msg: Headers) -> bool:
@@ -171,7 +172,7 @@ class ReplyIndex:
             return False
         if self.referenced(msg) is not None:
             return True
-        if may_be_bounce(msg):
+        if may_be_bounce(msg, sender):
             return True
         return self.match_by_sender and sender in self.contacts
 
