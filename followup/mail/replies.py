@@ -105,8 +105,9 @@ class ReplyIndex:
     message_ids: dict[str, int] = field(default_factory=dict)  # our Message-ID -> follow-up id
     # contact email -> [(contact id, application id)] for open applications
     contacts: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-    # (contact id, application id) -> (last sent at, follow-up id)
-    last_sent: dict[tuple[int, int], tuple[datetime, int]] = field(default_factory=dict)
+    # (contact id, application id) -> (last sent at, follow-up id); None until a message needs
+    # it (one matched by its sender): a first scan reads every message's headers first.
+    last_sent: dict[tuple[int, int], tuple[datetime, int]] | None = None
     match_by_sender: bool = True
     processed: set[str] | None = None
 
@@ -119,14 +120,18 @@ class ReplyIndex:
         for address in (account.from_address if account else "", profile.email):
             if address:
                 index.own_addresses.add(address.lower())
-        for pk, mid in (
-            FollowUp.objects.filter(owner=owner)
-            .exclude(message_id="")
-            .values_list("pk", "message_id")
-        ):
-            index.message_ids[normalise_id(mid)] = pk
-        open_apps = Application.objects.filter(owner=owner, status__in=OPEN_APPLICATION)
         pairs: set[tuple[str, int, int]] = set()
+        # One pass over the owner's follow-ups for both their Message-IDs and their recipients.
+        rows = FollowUp.objects.filter(owner=owner).values_list(
+            "pk", "message_id", "recipient__email", "recipient_id", "application_id",
+            "application__status",
+        )  # fmt: skip
+        for pk, mid, email, contact_id, app_id, app_status in rows:
+            if mid:
+                index.message_ids[normalise_id(mid)] = pk
+            if contact_id is not None and app_status in OPEN_APPLICATION:
+                pairs.add((email, contact_id, app_id))
+        open_apps = Application.objects.filter(owner=owner, status__in=OPEN_APPLICATION)
         for email, contact_id, app_id in open_apps.exclude(recruiter__isnull=True).values_list(
             "recruiter__email", "recruiter_id", "pk"
         ):
@@ -136,15 +141,6 @@ class ReplyIndex:
             interview__owner=owner, interview__application__status__in=OPEN_APPLICATION
         ).values_list("contact__email", "contact_id", "interview__application_id"):
             pairs.add((email, contact_id, app_id))
-        sent_rows = FollowUp.objects.filter(
-            owner=owner, application__status__in=OPEN_APPLICATION, recipient__isnull=False
-        ).values_list("recipient__email", "recipient_id", "application_id", "sent_at", "pk")
-        for email, contact_id, app_id, sent_at, pk in sent_rows:
-            pairs.add((email, contact_id, app_id))
-            if sent_at is not None:
-                key = (contact_id, app_id)
-                if key not in index.last_sent or index.last_sent[key][0] < sent_at:
-                    index.last_sent[key] = (sent_at, pk)
         for email, contact_id, app_id in pairs:
             if email:
                 index.contacts.setdefault(email.lower(), []).append((contact_id, app_id))
@@ -152,6 +148,24 @@ class ReplyIndex:
             ProcessedMessage.objects.filter(owner=owner).values_list("message_key", flat=True)
         )
         return index
+
+    def last_sent_to(self, contact_id: int, application_id: int) -> tuple[datetime, int] | None:
+        """(when, which follow-up) our last message to this contact on this application went."""
+        if self.last_sent is None:
+            self.last_sent = {}
+            sent = FollowUp.objects.filter(
+                owner_id=self.owner_id,
+                application__status__in=OPEN_APPLICATION,
+                recipient__isnull=False,
+                sent_at__isnull=False,
+            ).values_list("recipient_id", "application_id", "sent_at", "pk")
+            for contact, app, sent_at, pk in sent:
+                if sent_at is None:  # (excluded above; for the type checker)
+                    continue
+                key = (contact, app)
+                if key not in self.last_sent or self.last_sent[key][0] < sent_at:
+                    self.last_sent[key] = (sent_at, pk)
+        return self.last_sent.get((contact_id, application_id))
 
     def referenced(self, msg: Headers) -> int | None:
         """Our follow-up that In-Reply-To (first) or References (latest first) points at."""
@@ -327,7 +341,8 @@ def _read(
         return Outcome(IGNORED, detail="our own message")
     received = message_date(fields, now)
     reading = _Reading(position, key, folder, msg, fields, sender, received)
-    reading.bounce = detect_bounce(msg)
+    if _may_hold_bounce(raw, fields, sender):
+        reading.bounce = detect_bounce(msg)
     if reading.bounce is not None:
         return reading
     reading.follow_up_id, reading.matched_by = index.referenced(fields), "header"
@@ -340,6 +355,17 @@ def _read(
         return Outcome(IGNORED, detail="not a reply to a follow-up")
     reading.text = reply_text(msg)
     return reading
+
+
+_DELIVERY_STATUS = re.compile(rb"delivery-status", re.I)
+
+
+def _may_hold_bounce(raw: bytes, fields: HeaderFields, sender: str) -> bool:
+    """What `detect_bounce` looks for, screened from the bytes and the header fields: it finds a
+    bounce only in a message with a message/delivery-status part or the header signs of
+    `may_be_bounce`. It parses every part's Content-Type through the email package's header
+    registry (~0.35 ms a message; the 100 replies of benchmarks/bench_mail.py's first scan)."""
+    return may_be_bounce(fields, sender) or _DELIVERY_STATUS.search(raw) is not None
 
 
 def _record(
@@ -458,7 +484,7 @@ def _match_by_sender(index: ReplyIndex, sender: str, received: datetime) -> int 
     """A contact of an open application writing after our last message to them."""
     best: tuple[datetime, int] | None = None
     for contact_id, app_id in index.contacts.get(sender, []):
-        last = index.last_sent.get((contact_id, app_id))
+        last = index.last_sent_to(contact_id, app_id)
         if last is None or received <= last[0]:
             continue
         if best is None or last[0] > best[0]:
