@@ -11,8 +11,10 @@
 3. A poll with no new mail, against raw imaplib (login, EXAMINE, UID SEARCH). Target: <= 2x raw.
 
     .venv/bin/python benchmarks/bench_mail.py [--messages 10000] [--mailbox 10000] [--skip-sending]
+        [--profile FILE]
 
 --skip-sending marks the follow-ups sent directly instead of sending them (parts 2 and 3 only).
+--profile writes cProfile stats of the poller's first scan (read them with pstats).
 
 Part 2 and 3 start Dovecot (Debian package dovecot-imapd) and must run as root, like the tests.
 The SMTP sink runs in its own process, as a real server would.
