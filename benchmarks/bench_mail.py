@@ -11,8 +11,10 @@
 3. A poll with no new mail, against raw imaplib (login, EXAMINE, UID SEARCH). Target: <= 2x raw.
 
     .venv/bin/python benchmarks/bench_mail.py [--messages 10000] [--mailbox 10000] [--skip-sending]
+        [--profile FILE]
 
 --skip-sending marks the follow-ups sent directly instead of sending them (parts 2 and 3 only).
+--profile writes cProfile stats of the poller's first scan (read them with pstats).
 
 Part 2 and 3 start Dovecot (Debian package dovecot-imapd) and must run as root, like the tests.
 The SMTP sink runs in its own process, as a real server would.
@@ -40,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 FROM = "amina@example.com"
+PROFILE = ""  # --profile FILE: cProfile stats of the poller's first scan
 
 
 # ---------------------------------------------------------------------------------------------
@@ -314,9 +317,18 @@ def bench_polling(owner, m: int) -> dict[str, float]:  # type: ignore[no-untyped
         # Raw before and after ours, averaged: the machine's load drifts during a run.
         raw_before, headers_before, raw_candidates = raw_scans()
         account = MailAccount.objects.get(owner=owner)
+        profiler = None
+        if PROFILE:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         started = time.perf_counter()
         report = poller.poll_account(account)
         ours_scan = time.perf_counter() - started
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(PROFILE)
         assert report.ok and report.scanned == m, (report.error, report.scanned)
         assert report.outcomes.get("reply") == replies, report.outcomes
         assert report.candidates == raw_candidates, (report.candidates, raw_candidates)
@@ -425,7 +437,12 @@ def main() -> None:
         action="store_true",
         help="mark the follow-ups sent directly: only the IMAP benchmarks",
     )
+    parser.add_argument(
+        "--profile", default="", help="write cProfile stats of the poller's first scan to FILE"
+    )
     args = parser.parse_args()
+    global PROFILE
+    PROFILE = args.profile
 
     home = tempfile.mkdtemp(prefix="followup-bench-mail-")
     os.environ["FOLLOWUP_HOME"] = home

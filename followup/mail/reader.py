@@ -77,23 +77,30 @@ class HeaderFields(dict[str, str]):
     """Header fields by lower-case name (the first of each), unfolded; `.get` like a Message."""
 
     def get(self, name: str, default: str | None = None) -> str | None:  # type: ignore[override]
-        return super().get(name.lower(), default)
+        return dict.get(self, name.lower(), default)
 
 
-_UNFOLD = re.compile(rb"\r?\n[ \t]+")
+_UNFOLD = re.compile(r"\r?\n[ \t]+")
 
 
 def parse_headers(raw: bytes) -> HeaderFields:
     """The fields of a header block. Not the email package: the poller reads every message's
-    headers (10,000 in benchmarks/bench_mail.py's first scan) and only needs addresses,
-    Message-IDs and content types from them, never decoded words."""
+    headers (10,000 in benchmarks/bench_mail.py's first scan, where the email package's
+    BytesHeaderParser alone took longer than raw imaplib fetching them) and only needs
+    addresses, Message-IDs and content types from them, never decoded words."""
     fields = HeaderFields()
-    for line in _UNFOLD.sub(b" ", raw).decode("utf-8", "replace").splitlines():
-        if not line:
-            break
+    text = raw.decode("utf-8", "replace")
+    if "\n " in text or "\n\t" in text:  # folded lines are rare: no regex pass without them
+        text = _UNFOLD.sub(" ", text)
+    for line in text.split("\n"):
         name, sep, value = line.partition(":")
-        if sep:
-            fields.setdefault(name.strip().lower(), value.strip())
+        if not sep:
+            if not line.strip():
+                break  # the end of the header block
+            continue
+        name = name.strip().lower()
+        if name not in fields:
+            fields[name] = value.strip()
     return fields
 
 
@@ -431,11 +438,13 @@ _BOUNCE_SUBJECT = re.compile(
 )
 
 
-def may_be_bounce(fields: Headers) -> bool:
+def may_be_bounce(fields: Headers, sender: str | None = None) -> bool:
     """From the header fields alone: worth fetching whole to look for a delivery failure? From
     MAILER-DAEMON or postmaster, an empty Return-Path, a delivery-failure subject, or a report
-    (or a mixed message, as many servers send) with such a sign."""
-    sender = sender_address(fields.get("From"))
+    (or a mixed message, as many servers send) with such a sign. `sender`: the From address,
+    when the caller has read it already."""
+    if sender is None:
+        sender = sender_address(fields.get("From"))
     if _BOUNCE_SENDER.match(sender):
         return True
     if str(fields.get("Return-Path") or "").strip() == "<>":

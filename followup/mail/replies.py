@@ -25,21 +25,26 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.message import EmailMessage
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from followup.core import services
 from followup.core.errors import InvalidInput, NotFound
 from followup.core.models import Application, Contact, FollowUp, Interview
 from followup.core.owner import Owner
+from followup.core.services.follow_ups import record_replies
+from followup.lib.faults import fault_point
 from followup.lib.vocabulary import zone_or_utc
 from followup.mail import reader
 from followup.mail.models import MailAccount, PendingStatusChange, ProcessedMessage
 from followup.mail.reader import (
     AutoReply,
     Bounce,
+    HeaderFields,
     Headers,
     classify,
     detect_auto_reply,
@@ -101,8 +106,9 @@ class ReplyIndex:
     message_ids: dict[str, int] = field(default_factory=dict)  # our Message-ID -> follow-up id
     # contact email -> [(contact id, application id)] for open applications
     contacts: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-    # (contact id, application id) -> (last sent at, follow-up id)
-    last_sent: dict[tuple[int, int], tuple[datetime, int]] = field(default_factory=dict)
+    # (contact id, application id) -> (last sent at, follow-up id); None until a message needs
+    # it (one matched by its sender): a first scan reads every message's headers first.
+    last_sent: dict[tuple[int, int], tuple[datetime, int]] | None = None
     match_by_sender: bool = True
     processed: set[str] | None = None
 
@@ -115,14 +121,18 @@ class ReplyIndex:
         for address in (account.from_address if account else "", profile.email):
             if address:
                 index.own_addresses.add(address.lower())
-        for pk, mid in (
-            FollowUp.objects.filter(owner=owner)
-            .exclude(message_id="")
-            .values_list("pk", "message_id")
-        ):
-            index.message_ids[normalise_id(mid)] = pk
-        open_apps = Application.objects.filter(owner=owner, status__in=OPEN_APPLICATION)
         pairs: set[tuple[str, int, int]] = set()
+        # One pass over the owner's follow-ups for both their Message-IDs and their recipients.
+        rows = FollowUp.objects.filter(owner=owner).values_list(
+            "pk", "message_id", "recipient__email", "recipient_id", "application_id",
+            "application__status",
+        )  # fmt: skip
+        for pk, mid, email, contact_id, app_id, app_status in rows:
+            if mid:
+                index.message_ids[normalise_id(mid)] = pk
+            if contact_id is not None and app_status in OPEN_APPLICATION:
+                pairs.add((email, contact_id, app_id))
+        open_apps = Application.objects.filter(owner=owner, status__in=OPEN_APPLICATION)
         for email, contact_id, app_id in open_apps.exclude(recruiter__isnull=True).values_list(
             "recruiter__email", "recruiter_id", "pk"
         ):
@@ -132,15 +142,6 @@ class ReplyIndex:
             interview__owner=owner, interview__application__status__in=OPEN_APPLICATION
         ).values_list("contact__email", "contact_id", "interview__application_id"):
             pairs.add((email, contact_id, app_id))
-        sent_rows = FollowUp.objects.filter(
-            owner=owner, application__status__in=OPEN_APPLICATION, recipient__isnull=False
-        ).values_list("recipient__email", "recipient_id", "application_id", "sent_at", "pk")
-        for email, contact_id, app_id, sent_at, pk in sent_rows:
-            pairs.add((email, contact_id, app_id))
-            if sent_at is not None:
-                key = (contact_id, app_id)
-                if key not in index.last_sent or index.last_sent[key][0] < sent_at:
-                    index.last_sent[key] = (sent_at, pk)
         for email, contact_id, app_id in pairs:
             if email:
                 index.contacts.setdefault(email.lower(), []).append((contact_id, app_id))
@@ -149,15 +150,34 @@ class ReplyIndex:
         )
         return index
 
+    def last_sent_to(self, contact_id: int, application_id: int) -> tuple[datetime, int] | None:
+        """(when, which follow-up) our last message to this contact on this application went."""
+        if self.last_sent is None:
+            self.last_sent = {}
+            sent = FollowUp.objects.filter(
+                owner_id=self.owner_id,
+                application__status__in=OPEN_APPLICATION,
+                recipient__isnull=False,
+                sent_at__isnull=False,
+            ).values_list("recipient_id", "application_id", "sent_at", "pk")
+            for contact, app, sent_at, pk in sent:
+                if sent_at is None:  # (excluded above; for the type checker)
+                    continue
+                key = (contact, app)
+                if key not in self.last_sent or self.last_sent[key][0] < sent_at:
+                    self.last_sent[key] = (sent_at, pk)
+        return self.last_sent.get((contact_id, application_id))
+
     def referenced(self, msg: Headers) -> int | None:
         """Our follow-up that In-Reply-To (first) or References (latest first) points at."""
-        in_reply_to = [normalise_id(i) for i in split_ids(str(msg.get("In-Reply-To") or ""))]
-        references = [
-            normalise_id(i) for i in reversed(split_ids(str(msg.get("References") or "")))
-        ]
-        for mid in (*in_reply_to, *references):
-            if mid in self.message_ids:
-                return self.message_ids[mid]
+        in_reply_to = str(msg.get("In-Reply-To") or "")
+        references = str(msg.get("References") or "")
+        if not in_reply_to and not references:  # most mail: no regex pass
+            return None
+        for mid in (*split_ids(in_reply_to), *reversed(split_ids(references))):
+            found = self.message_ids.get(mid.lower())
+            if found is not None:
+                return found
         return None
 
     def is_candidate(self, msg: Headers) -> bool:
@@ -167,7 +187,7 @@ class ReplyIndex:
             return False
         if self.referenced(msg) is not None:
             return True
-        if may_be_bounce(msg):
+        if may_be_bounce(msg, sender):
             return True
         return self.match_by_sender and sender in self.contacts
 
@@ -185,57 +205,24 @@ def process_message(
     now: datetime | None = None,
 ) -> Outcome:
     """Decide what one message means and act on it. Safe to call twice with the same message."""
-    now = now or timezone.now()
-    index = index or ReplyIndex.load(owner)
-    msg = parse_message(raw)
-    # Header fields read from the raw block: the email package parses a header again on each
-    # access (~70 µs each; see benchmarks/bench_mail.py's first scan).
-    fields = parse_headers(raw)
-    key = message_key(msg, raw)  # the Message, not the fields: stored keys hash decoded values
-    if index.processed is not None:
-        if key in index.processed:
-            return Outcome(DUPLICATE, detail="already processed")
-    elif ProcessedMessage.objects.filter(owner=owner, message_key=key).exists():
-        return Outcome(DUPLICATE, detail="already processed")
-    # (Processed since the index was loaded, by another worker: `_record` finds it by its key.)
-    sender = sender_address(fields.get("From"))
-    if sender in index.own_addresses:
-        return Outcome(IGNORED, detail="our own message")
+    return process_messages(owner, [(raw, folder)], index=index, now=now)[0]
 
-    bounce = detect_bounce(msg)
-    if bounce is not None:
-        return _record(owner, key, folder, index, lambda: _handle_bounce(owner, bounce, index, now))
 
-    fu_id = index.referenced(fields)
-    matched_by = "header"
-    received = message_date(fields, now)
-    if fu_id is None and index.match_by_sender:
-        fu_id = _match_by_sender(index, sender, received)
-        matched_by = "sender"
-    if fu_id is None:
-        return Outcome(IGNORED, detail="not a reply to a follow-up")
-    fu = FollowUp.objects.select_related("application__company", "recipient").get(
-        owner=owner, pk=fu_id
-    )
+@dataclass
+class _Reading:
+    """What one message is and which follow-up it answers, read before anything changes."""
 
-    text = reply_text(msg)
-    local_day = received.astimezone(zone_or_utc(fu.due_tz)).date()
-    auto = detect_auto_reply(fields, text, local_day)
-    if auto.auto or auto.out_of_office:
-        if auto.out_of_office:
-            # It moves the open check-ins as they stand: a reply earlier in the same batch must
-            # have stopped them first.
-            services.replan_owed_now(owner)
-        return _record(
-            owner, key, folder, index, lambda: _handle_auto_reply(owner, fu, auto, matched_by, now)
-        )
-    return _record(
-        owner,
-        key,
-        folder,
-        index,
-        lambda: _handle_reply(owner, fu, msg, text, sender, received, matched_by),
-    )
+    position: int
+    key: str
+    folder: str
+    msg: EmailMessage
+    fields: HeaderFields
+    sender: str
+    received: datetime
+    bounce: Bounce | None = None
+    follow_up_id: int | None = None
+    matched_by: str = ""
+    text: str = ""
 
 
 def process_messages(
@@ -245,14 +232,141 @@ def process_messages(
     index: ReplyIndex | None = None,
     now: datetime | None = None,
 ) -> list[Outcome]:
-    """`process_message` for each (raw bytes, folder) in turn, re-planning each application its
-    replies touched once at the end instead of once for each reply (the poller's batches).
-    `messages` may be a generator: each message is read only when its turn comes."""
+    """What each (raw bytes, folder) means, acted on in order; one Outcome for each.
+
+    The batch is read first (`messages` may be a generator fetching each message when its turn
+    comes: no transaction is open meanwhile), then its follow-ups are loaded in one query, and
+    its replies are recorded together (`record_replies`) in one transaction with their
+    suggestions and processed-message records: a crash loses nothing, and records nothing
+    without its processed-message record. Each application the replies touched is re-planned
+    once, at the end. A bounce or an auto-reply is acted on in its turn, after the replies
+    before it (an out-of-office moves the open check-ins as those replies left them)."""
+    now = now or timezone.now()
     index = index or ReplyIndex.load(owner)
+    outcomes: list[Outcome | None] = []
+    readings: list[_Reading] = []
+    in_batch: set[str] = set()
+    for raw, folder in messages:
+        outcomes.append(None)
+        reading = _read(owner, raw, folder, index, in_batch, now, len(outcomes) - 1)
+        if isinstance(reading, Outcome):
+            outcomes[-1] = reading
+        else:
+            in_batch.add(reading.key)
+            readings.append(reading)
+    wanted = {r.follow_up_id for r in readings if r.follow_up_id is not None}
+    follow_ups: dict[int, FollowUp] = (
+        {
+            fu.pk: fu
+            for fu in FollowUp.objects.select_related("application__company", "recipient").filter(
+                owner=owner, pk__in=wanted
+            )
+        }
+        if wanted
+        else {}
+    )
     with services.replanning_postponed(owner):
-        return [
-            process_message(owner, raw, folder, index=index, now=now) for raw, folder in messages
-        ]
+        pending: list[tuple[_Reading, FollowUp]] = []
+
+        def flush() -> None:
+            for done, outcome in _record_replies(owner, pending, index):
+                outcomes[done.position] = outcome
+            pending.clear()
+
+        for reading in readings:
+            if reading.bounce is not None:
+                flush()
+                outcomes[reading.position] = _record(
+                    owner,
+                    reading.key,
+                    reading.folder,
+                    index,
+                    partial(_handle_bounce, owner, reading.bounce, index, now),
+                )
+                continue
+            fu = follow_ups.get(reading.follow_up_id or 0)
+            if fu is None:  # deleted since the index was loaded
+                outcomes[reading.position] = Outcome(IGNORED, detail="not a reply to a follow-up")
+                continue
+            local_day = reading.received.astimezone(zone_or_utc(fu.due_tz)).date()
+            auto = detect_auto_reply(reading.fields, reading.text, local_day)
+            if auto.auto or auto.out_of_office:
+                flush()
+                if auto.out_of_office:
+                    # It moves the open check-ins as they stand: the replies before it in the
+                    # batch must have stopped them first.
+                    services.replan_owed_now(owner)
+                outcomes[reading.position] = _record(
+                    owner,
+                    reading.key,
+                    reading.folder,
+                    index,
+                    partial(_handle_auto_reply, owner, fu, auto, reading.matched_by, now),
+                )
+                continue
+            pending.append((reading, fu))
+        flush()
+    assert all(outcome is not None for outcome in outcomes)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _read(
+    owner: Owner,
+    raw: bytes,
+    folder: str,
+    index: ReplyIndex,
+    in_batch: set[str],
+    now: datetime,
+    position: int,
+) -> _Reading | Outcome:
+    """The message read, or its outcome when nothing is to be done about it."""
+    msg = parse_message(raw)
+    # Header fields read from the raw block: the email package parses a header again on each
+    # access (~70 µs each; see benchmarks/bench_mail.py's first scan).
+    fields = parse_headers(raw)
+    # Stored keys are a Message-ID lower-cased, the same in the fields as in the Message, or a
+    # hash of decoded values, which only the Message has.
+    has_id = bool(split_ids(fields.get("Message-ID") or ""))
+    key = message_key(fields if has_id else msg, raw)
+    if key in in_batch:
+        return Outcome(DUPLICATE, detail="already processed")
+    if index.processed is not None:
+        if key in index.processed:
+            return Outcome(DUPLICATE, detail="already processed")
+    elif ProcessedMessage.objects.filter(owner=owner, message_key=key).exists():
+        return Outcome(DUPLICATE, detail="already processed")
+    # (Processed since the index was loaded, by another worker: its key's unique constraint
+    # undoes what this one does, see `_record` and `_record_replies`.)
+    sender = sender_address(fields.get("From"))
+    if sender in index.own_addresses:
+        return Outcome(IGNORED, detail="our own message")
+    received = message_date(fields, now)
+    reading = _Reading(position, key, folder, msg, fields, sender, received)
+    if _may_hold_bounce(raw, fields, sender):
+        reading.bounce = detect_bounce(msg)
+    if reading.bounce is not None:
+        return reading
+    reading.follow_up_id, reading.matched_by = index.referenced(fields), "header"
+    if reading.follow_up_id is None and index.match_by_sender:
+        reading.follow_up_id, reading.matched_by = (
+            _match_by_sender(index, sender, received),
+            "sender",
+        )
+    if reading.follow_up_id is None:
+        return Outcome(IGNORED, detail="not a reply to a follow-up")
+    reading.text = reply_text(msg)
+    return reading
+
+
+_DELIVERY_STATUS = re.compile(rb"delivery-status", re.I)
+
+
+def _may_hold_bounce(raw: bytes, fields: HeaderFields, sender: str) -> bool:
+    """What `detect_bounce` looks for, screened from the bytes and the header fields: it finds a
+    bounce only in a message with a message/delivery-status part or the header signs of
+    `may_be_bounce`. It parses every part's Content-Type through the email package's header
+    registry (~0.35 ms a message; the 100 replies of benchmarks/bench_mail.py's first scan)."""
+    return may_be_bounce(fields, sender) or _DELIVERY_STATUS.search(raw) is not None
 
 
 def _record(
@@ -277,62 +391,111 @@ def _record(
     return outcome
 
 
+def _record_replies(
+    owner: Owner, replies: list[tuple[_Reading, FollowUp]], index: ReplyIndex
+) -> list[tuple[_Reading, Outcome]]:
+    """Record these replies (the check-in ladders stop at once, approved check-ins not yet being
+    sent included), classify them into suggestions, and remember their messages, all in one
+    transaction. When another worker has processed one of them meanwhile, its key's unique
+    constraint undoes the whole batch, which is then recorded one message at a time."""
+    if not replies:
+        return []
+    subjects = [str(r.msg.get("Subject", "") or "")[:500] for r, _ in replies]
+    senders = {r.sender for r, _ in replies if r.sender}
+    try:
+        with transaction.atomic():
+            record_replies(
+                owner,
+                [
+                    (fu.pk, r.received, f"email “{subject}”" if subject else "email")
+                    for (r, fu), subject in zip(replies, subjects, strict=True)
+                ],
+            )
+            contacts = _contacts_by_address(owner, senders)
+            results: list[tuple[_Reading, PendingStatusChange, reader.Classification]] = []
+            for (r, fu), subject in zip(replies, subjects, strict=True):
+                subject_text = "" if re.match(r"^\s*(re|aw|sv)\s*:", subject, re.I) else subject
+                result = classify(f"{subject_text}\n{r.text}")
+                suggestion = PendingStatusChange(
+                    owner=owner,
+                    application=fu.application,
+                    follow_up=fu,
+                    contact=contacts.get(r.sender),
+                    classification=result.classification,
+                    suggested_outcome=SUGGESTED_OUTCOME[result.classification],
+                    matched_phrase=result.phrase[:300],
+                    rule=result.rule[:300],
+                    message_id=(split_ids(r.fields.get("Message-ID") or "") or [""])[0][:255],
+                    sender=r.sender[:320],
+                    subject=subject,
+                    received_at=r.received,
+                )
+                results.append((r, suggestion, result))
+            PendingStatusChange.objects.bulk_create([suggestion for _, suggestion, _ in results])
+            ProcessedMessage.objects.bulk_create(
+                [
+                    ProcessedMessage(
+                        owner=owner,
+                        message_key=r.key,
+                        folder=r.folder[:500],
+                        outcome=REPLY,
+                        follow_up_id=fu.pk,
+                    )
+                    for r, fu in replies
+                ]
+            )
+            fault_point("replies.batch_written")  # the crash tests: killed before the commit
+    except IntegrityError:
+        if len(replies) == 1:
+            return [(replies[0][0], Outcome(DUPLICATE, detail="already processed"))]
+        return [done for reply in replies for done in _record_replies(owner, [reply], index)]
+    if index.processed is not None:
+        index.processed.update(r.key for r, _ in replies)
+    return [
+        (
+            r,
+            Outcome(
+                REPLY,
+                follow_up_id=suggestion.follow_up_id,
+                application_id=suggestion.application_id,
+                matched_by=r.matched_by,
+                classification=result.classification,
+                matched_phrase=result.phrase,
+                suggestion_id=suggestion.pk,
+            ),
+        )
+        for r, suggestion, result in results
+    ]
+
+
+def _contacts_by_address(owner: Owner, addresses: set[str]) -> dict[str, Contact]:
+    """The owner's first contact (by id) with each of these (lower-case) addresses, in any
+    case. One IN over the lower-cased column: OR-ing an iexact for each address made SQLite
+    test every one against every contact (50 ms for benchmarks/bench_mail.py's 100 replies)."""
+    if not addresses:
+        return {}
+    found: dict[str, Contact] = {}
+    contacts = (
+        Contact.objects.filter(owner=owner)
+        .annotate(address=Lower("email"))
+        .filter(address__in=sorted(addresses))
+        .order_by("id")
+    )
+    for contact in contacts:
+        found.setdefault(contact.email.lower(), contact)
+    return found
+
+
 def _match_by_sender(index: ReplyIndex, sender: str, received: datetime) -> int | None:
     """A contact of an open application writing after our last message to them."""
     best: tuple[datetime, int] | None = None
     for contact_id, app_id in index.contacts.get(sender, []):
-        last = index.last_sent.get((contact_id, app_id))
+        last = index.last_sent_to(contact_id, app_id)
         if last is None or received <= last[0]:
             continue
         if best is None or last[0] > best[0]:
             best = last
     return best[1] if best else None
-
-
-def _handle_reply(
-    owner: Owner,
-    fu: FollowUp,
-    msg: EmailMessage,
-    text: str,
-    sender: str,
-    received: datetime,
-    matched_by: str,
-) -> Outcome:
-    subject = str(msg.get("Subject", "") or "")[:500]
-    # Stops the ladder at once, approved check-ins not yet being sent included.
-    services.record_reply(
-        owner, fu.pk, at=received, summary=f"email “{subject}”" if subject else "email"
-    )
-    subject_text = "" if re.match(r"^\s*(re|aw|sv)\s*:", subject, re.I) else subject
-    result = classify(f"{subject_text}\n{text}")
-    contact = (
-        Contact.objects.filter(owner=owner, email__iexact=sender).order_by("id").first()
-        if sender
-        else None
-    )
-    suggestion = PendingStatusChange.objects.create(
-        owner=owner,
-        application=fu.application,
-        follow_up=fu,
-        contact=contact,
-        classification=result.classification,
-        suggested_outcome=SUGGESTED_OUTCOME[result.classification],
-        matched_phrase=result.phrase[:300],
-        rule=result.rule[:300],
-        message_id=(split_ids(str(msg.get("Message-ID", ""))) or [""])[0][:255],
-        sender=sender[:320],
-        subject=subject,
-        received_at=received,
-    )
-    return Outcome(
-        REPLY,
-        follow_up_id=fu.pk,
-        application_id=fu.application_id,
-        matched_by=matched_by,
-        classification=result.classification,
-        matched_phrase=result.phrase,
-        suggestion_id=suggestion.pk,
-    )
 
 
 def _handle_auto_reply(
