@@ -472,11 +472,42 @@ def record_bounce(
 
 # ---------------------------------------------------------------------------------------------
 # The sender's transitions: each applies only while the row is "sending" under the caller's
-# lease, so a worker that lost its lease changes nothing.
+# lease, so a worker that lost its lease changes nothing. Where a send got to is on the row
+# (handed_at, accepted_at), for lease recovery after a crash.
 
 
 def _claimed(pk: int, lease_until: datetime) -> Q:
     return Q(pk=pk, status=S.SENDING, lease_until=lease_until)
+
+
+def claim_approved(ids: Sequence[int], lease_until: datetime, at: datetime) -> int:
+    """approved → sending under `lease_until`, for the rows of `ids` still approved; a fresh
+    claim has handed nothing to the mail server yet."""
+    return int(
+        FollowUp.objects.filter(pk__in=list(ids), status=S.APPROVED).update(
+            status=S.SENDING,
+            lease_until=lease_until,
+            handed_at=None,
+            accepted_at=None,
+            updated_at=at,
+        )
+    )
+
+
+def renew_claimed(ids: Sequence[int], lease_until: datetime, new_lease: datetime) -> int:
+    """Extend the lease of the rows of a claim still waiting under `lease_until`."""
+    return int(
+        FollowUp.objects.filter(pk__in=list(ids), status=S.SENDING, lease_until=lease_until).update(
+            lease_until=new_lease
+        )
+    )
+
+
+def hand_claimed(pk: int, lease_until: datetime, at: datetime) -> bool:
+    """Mark a claimed row as being handed to the mail server, just before it is: from here until
+    the server's answer is recorded it is "in flight". False: our lease was lost (another worker
+    recovered the row), so it must not be sent."""
+    return bool(FollowUp.objects.filter(_claimed(pk, lease_until)).update(handed_at=at))
 
 
 @dataclass
@@ -491,53 +522,48 @@ class SentMessage:
     note: str = ""  # the timeline's words, when not the usual "… sent to …"
 
 
+def accept_claimed(message: SentMessage, lease_until: datetime) -> bool:
+    """The mail server accepted a claimed row: recorded at once, in one UPDATE, with the thread it
+    went out in, so that whatever happens next it is never sent again. Its status and timeline
+    event follow in mark_claimed_sent, batched."""
+    values: dict[str, object] = {"accepted_at": message.at}
+    if message.subject is not None:
+        values["subject"] = message.subject
+    if message.in_reply_to:
+        values.update(in_reply_to=message.in_reply_to, references=" ".join(message.references))
+    return bool(
+        FollowUp.objects.filter(_claimed(message.follow_up.pk, lease_until)).update(**values)
+    )
+
+
 def mark_claimed_sent(sent: Sequence[SentMessage], lease_until: datetime) -> list[int]:
-    """sending → sent for rows still claimed under `lease_until`, with their timeline events, in
-    one short transaction. Returns the ids marked; a row whose lease had been taken over (another
-    worker owns it now) is left alone."""
+    """sending → sent for accepted rows still claimed under `lease_until` (each sent at its own
+    acceptance time), with their timeline events, in one short transaction. Returns the ids
+    marked; a row whose lease had been taken over (another worker owns it now) is left alone."""
     if not sent:
         return []
     with transaction.atomic():
-        # Locked on PostgreSQL; SQLite's IMMEDIATE transaction already serialises writers.
-        ours = set(
-            FollowUp.objects.select_for_update()
-            .filter(
-                pk__in=[m.follow_up.pk for m in sent], status=S.SENDING, lease_until=lease_until
-            )
-            .values_list("pk", flat=True)
+        claimed = FollowUp.objects.filter(
+            pk__in=[m.follow_up.pk for m in sent],
+            status=S.SENDING,
+            lease_until=lease_until,
+            accepted_at__isnull=False,
         )
+        # Locked on PostgreSQL; SQLite's IMMEDIATE transaction already serialises writers.
+        ours = set(claimed.select_for_update().values_list("pk", flat=True))
         rows = [m for m in sent if m.follow_up.pk in ours]
-        plain = [m.follow_up.pk for m in rows if not m.in_reply_to and m.subject is None]
-        if plain:
-            # One UPDATE for the batch: sent_at is when the last of them was accepted (each
-            # timeline event keeps its own time).
-            last = max(m.at for m in rows)
-            FollowUp.objects.filter(pk__in=plain).update(
-                status=S.SENT,
-                sent_at=last,
-                lease_until=None,
-                next_attempt_at=None,
-                attempts=F("attempts") + 1,
-                last_error="",
-                updated_at=last,
-            )
-        for m in rows:
-            if m.follow_up.pk in plain:
-                continue
-            values: dict[str, object] = {
-                "status": S.SENT,
-                "sent_at": m.at,
-                "lease_until": None,
-                "next_attempt_at": None,
-                "attempts": F("attempts") + 1,
-                "last_error": "",
-                "updated_at": m.at,
-            }
-            if m.subject is not None:
-                values["subject"] = m.subject
-            if m.in_reply_to:
-                values.update(in_reply_to=m.in_reply_to, references=" ".join(m.references))
-            FollowUp.objects.filter(pk=m.follow_up.pk).update(**values)
+        if not rows:
+            return []
+        last = max(m.at for m in rows)
+        FollowUp.objects.filter(pk__in=ours).update(
+            status=S.SENT,
+            sent_at=F("accepted_at"),
+            lease_until=None,
+            next_attempt_at=None,
+            attempts=F("attempts") + 1,
+            last_error="",
+            updated_at=last,
+        )
         events = []
         for m in rows:
             fu = m.follow_up
@@ -564,6 +590,7 @@ def retry_claimed(
         FollowUp.objects.filter(_claimed(fu.pk, lease_until)).update(
             status=S.APPROVED,
             lease_until=None,
+            handed_at=None,
             attempts=attempts,
             next_attempt_at=at + retry_delay(attempts, SEND_RETRY),
             last_error=error,
@@ -597,6 +624,25 @@ def fail_claimed(
     return bool(updated)
 
 
+# Lease recovery: a worker died (or stalled past its lease) holding rows in "sending".
+
+
+def release_never_handed(now: datetime) -> int:
+    """Rows of expired claims that were never handed to the mail server were never sent: back to
+    approved, as they were, to go out with the next batch. Returns how many."""
+    return int(
+        FollowUp.objects.filter(
+            status=S.SENDING, lease_until__lt=now, handed_at__isnull=True
+        ).update(status=S.APPROVED, lease_until=None, accepted_at=None, updated_at=now)
+    )
+
+
+def take_over_expired(pk: int, old_lease: datetime, new_lease: datetime) -> bool:
+    """Recovery takes a row whose lease ran out, under a lease of its own. False: another worker
+    took it first."""
+    return bool(FollowUp.objects.filter(_claimed(pk, old_lease)).update(lease_until=new_lease))
+
+
 def claimed_needs_attention(
     fu: FollowUp, lease_until: datetime, *, error: str, note: str, at: datetime
 ) -> bool:
@@ -617,7 +663,12 @@ def resend_claimed(pk: int, lease_until: datetime, *, at: datetime) -> bool:
     """sending → approved after an interrupted send that is not in the Sent folder."""
     return bool(
         FollowUp.objects.filter(_claimed(pk, lease_until)).update(
-            status=S.APPROVED, lease_until=None, next_attempt_at=None, last_error="", updated_at=at
+            status=S.APPROVED,
+            lease_until=None,
+            handed_at=None,
+            next_attempt_at=None,
+            last_error="",
+            updated_at=at,
         )
     )
 
@@ -635,6 +686,7 @@ def release_claimed(
     values: dict[str, object] = {
         "status": S.APPROVED,
         "lease_until": None,
+        "handed_at": None,
         "updated_at": timezone.now(),
     }
     if error:
@@ -642,9 +694,9 @@ def release_claimed(
     if next_attempt_at is not None:
         values["next_attempt_at"] = next_attempt_at
     return int(
-        FollowUp.objects.filter(pk__in=list(ids), status=S.SENDING, lease_until=lease_until).update(
-            **values
-        )
+        FollowUp.objects.filter(
+            pk__in=list(ids), status=S.SENDING, lease_until=lease_until, accepted_at__isnull=True
+        ).update(**values)
     )
 
 
