@@ -58,8 +58,9 @@ MAX_ATTEMPTS = 8
 # time (and at the end of each SMTP connection): one transaction per message for all of it cost as
 # much as the SMTP exchange itself, and benchmarks/bench_mail.py's sending figure needs >= 0.25 of
 # raw smtplib. Each row's acceptance is recorded at once (one UPDATE), so a crash before the mark
-# leaves nothing in doubt: recovery marks those rows sent.
-MARK_SENT_EVERY = 20
+# leaves nothing in doubt (recovery marks those rows sent); the interval only decides how soon the
+# outbox shows them sent.
+MARK_SENT_EVERY = 50
 
 NO_IMAP_ATTENTION = (
     "Sending was interrupted after it started, and without an IMAP account followup cannot check "

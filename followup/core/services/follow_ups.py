@@ -25,9 +25,10 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import F, Field, Q
 from django.utils import timezone
 
 from followup.core.errors import InvalidInput
@@ -507,7 +508,35 @@ def hand_claimed(pk: int, lease_until: datetime, at: datetime) -> bool:
     """Mark a claimed row as being handed to the mail server, just before it is: from here until
     the server's answer is recorded it is "in flight". False: our lease was lost (another worker
     recovered the row), so it must not be sent."""
-    return bool(FollowUp.objects.filter(_claimed(pk, lease_until)).update(handed_at=at))
+    return _set_on_claimed(pk, lease_until, {"handed_at": at})
+
+
+def _field(name: str) -> Field[Any, Any]:
+    field = FollowUp._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
+
+
+def _set_on_claimed(pk: int, lease_until: datetime, values: dict[str, object]) -> bool:
+    """`FollowUp.objects.filter(_claimed(pk, lease_until)).update(**values)`, as one SQL UPDATE
+    written here. A fast path: it runs twice for every message sent (handed, accepted), and
+    building that query with the ORM took about 0.35 ms each time, which took
+    benchmarks/bench_mail.py's sending ratio from 0.52 to 0.22 of raw smtplib (target >= 0.25).
+    Table, columns, quoting and values still come from Django (each model field prepares its
+    value for this database); the conditions are those of `_claimed`."""
+    quote = connection.ops.quote_name
+    fields = [_field(name) for name in values]
+    key, status, lease = _field("id"), _field("status"), _field("lease_until")
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    # Names from the model, quoted; every value is a parameter.
+    table = quote(FollowUp._meta.db_table)
+    conditions = " AND ".join(f"{quote(f.column)} = %s" for f in (key, status, lease))
+    sql = f"UPDATE {table} SET {assignments} WHERE {conditions}"  # noqa: S608
+    params = [f.get_db_prep_value(values[f.name], connection) for f in fields]
+    params += [pk, str(S.SENDING), lease.get_db_prep_value(lease_until, connection)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return bool(cursor.rowcount == 1)
 
 
 @dataclass
@@ -531,9 +560,7 @@ def accept_claimed(message: SentMessage, lease_until: datetime) -> bool:
         values["subject"] = message.subject
     if message.in_reply_to:
         values.update(in_reply_to=message.in_reply_to, references=" ".join(message.references))
-    return bool(
-        FollowUp.objects.filter(_claimed(message.follow_up.pk, lease_until)).update(**values)
-    )
+    return _set_on_claimed(message.follow_up.pk, lease_until, values)
 
 
 def mark_claimed_sent(sent: Sequence[SentMessage], lease_until: datetime) -> list[int]:
