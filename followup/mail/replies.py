@@ -301,7 +301,11 @@ def _handle_reply(
     subject = str(msg.get("Subject", "") or "")[:500]
     # Stops the ladder at once, approved check-ins not yet being sent included.
     services.record_reply(
-        owner, fu.pk, at=received, summary=f"email “{subject}”" if subject else "email"
+        owner,
+        fu.pk,
+        at=received,
+        summary=f"email “{subject}”" if subject else "email",
+        repeat=True,
     )
     subject_text = "" if re.match(r"^\s*(re|aw|sv)\s*:", subject, re.I) else subject
     result = classify(f"{subject_text}\n{text}")

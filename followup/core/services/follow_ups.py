@@ -193,6 +193,16 @@ def unapprove(owner: Owner, follow_up_id: int | str) -> FollowUp:
 # Closing by hand: sent, done, skipped, cancelled
 
 
+def already_closed(fu: FollowUp) -> str:
+    """Why a follow-up cannot be closed (again), naming the state it is in now."""
+    fu.refresh_from_db(fields=["status"])
+    if fu.status == S.SENDING:
+        return f"follow-up {fu.pk} is being sent right now"
+    if fu.status == S.FAILED:
+        return f"follow-up {fu.pk} needs attention: approve it again or confirm it sent"
+    return f"follow-up {fu.pk} is already {fu.status}"
+
+
 def _close(
     owner: Owner,
     follow_up_id: int | str,
@@ -201,22 +211,24 @@ def _close(
     verb: str,
     at: datetime | None = None,
 ) -> FollowUp:
+    """Close an open follow-up, as one conditional UPDATE with its timeline event: of two
+    closings at once (done in one tab, skip in another; the sender claiming an approved one),
+    the first wins and the other is told what the row already is."""
     fu = get_follow_up(owner, follow_up_id)
-    if fu.status == status:
-        return fu
     at = at or timezone.now()
     values: dict[str, object] = {"status": status, "updated_at": timezone.now()}
     if status == S.SENT:
         values["sent_at"] = at
-    # Only an open row closes: the sender may have claimed an approved one a moment ago.
-    if not FollowUp.objects.filter(owner=owner, pk=fu.pk, status__in=FollowUp.OPEN).update(
-        **values
-    ):
-        fu.refresh_from_db(fields=["status"])
-        raise InvalidInput("followup_id", f"follow-up {fu.pk} is already {fu.status}")
-    for name, value in values.items():
-        setattr(fu, name, value)
-    log_event(owner, fu.application, kind, f"{fu.get_kind_display()} {verb}", follow_up=fu, at=at)
+    with transaction.atomic():
+        if not FollowUp.objects.filter(owner=owner, pk=fu.pk, status__in=FollowUp.OPEN).update(
+            **values
+        ):
+            raise InvalidInput("followup_id", already_closed(fu))
+        for name, value in values.items():
+            setattr(fu, name, value)
+        log_event(
+            owner, fu.application, kind, f"{fu.get_kind_display()} {verb}", follow_up=fu, at=at
+        )
     return fu
 
 
@@ -360,15 +372,30 @@ def move_check_ins_after(owner: Owner, application: Application, back: date) -> 
 
 
 def record_reply(
-    owner: Owner, follow_up_id: int | str, at: datetime | None = None, summary: str = ""
+    owner: Owner,
+    follow_up_id: int | str,
+    at: datetime | None = None,
+    summary: str = "",
+    *,
+    repeat: bool = False,
 ) -> FollowUp:
     """A reply (mail, call, meeting) on a follow-up: the check-in ladder stops at once, including
-    check-ins already approved but not yet being sent."""
+    check-ins already approved but not yet being sent.
+
+    Recorded by a person it closes the follow-up once: a conditional UPDATE, so of two at once
+    one wins and the other is told a reply is already recorded. `repeat` (the mail poller): every
+    message of the conversation is recorded, the latest moving `replied_at`."""
     fu = get_follow_up(owner, follow_up_id)
     at = at or timezone.now()
     with transaction.atomic():
         rows = FollowUp.objects.filter(owner=owner, pk=fu.pk)
-        rows.update(replied_at=at, updated_at=timezone.now())
+        first = rows if repeat else rows.filter(replied_at__isnull=True)
+        if not first.update(replied_at=at, updated_at=timezone.now()):
+            fu.refresh_from_db(fields=["replied_at"])
+            when = format_local(fu.replied_at, fu.due_tz) if fu.replied_at else "already"
+            raise InvalidInput(
+                "followup_id", f"follow-up {fu.pk} already has a reply recorded ({when})"
+            )
         fu.replied_at = at
         # An open one is done; one the sender holds or has sent keeps its status.
         if rows.filter(status__in=FollowUp.OPEN).update(status=S.DONE):
