@@ -15,7 +15,7 @@ from followup.lib.faults import KILLED_BY_FAULT
 from followup.mail.models import MailAccount
 from followup.mail.sender import NO_IMAP_ATTENTION
 
-from .conftest import add_account, approve_now, make_application, run_worker
+from .conftest import add_account, approve_now, free_port, make_application, run_worker
 
 pytestmark = [pytest.mark.mail, pytest.mark.django_db(transaction=True)]
 
@@ -263,3 +263,24 @@ def test_a_row_in_flight_not_found_in_sent_is_resent_once(owner, smtp_server, ma
     assert FollowUp.objects.get(pk=fu.pk).status == S.SENT
     assert smtp_server.message_ids() == [fu.message_id]
     assert [m["Message-ID"] for m in mailbox.messages("Sent")] == [fu.message_id]
+
+
+def test_an_accepted_row_is_sent_even_when_its_sent_copy_cannot_be_made_at_recovery(
+    owner, smtp_server, mailbox
+):
+    account = add_account(owner, smtp_server, mailbox, sent_copy=MailAccount.SentCopy.ALWAYS)
+    _, (fu,) = make_application(owner)
+    (fu,) = approve_now(owner, [fu])
+    assert (
+        run_worker("--once", FOLLOWUP_FAULT="sender.after_accepted").returncode == KILLED_BY_FAULT
+    )
+    MailAccount.objects.filter(pk=account.pk).update(imap_port=free_port())  # IMAP unreachable
+    lease_runs_out(fu)
+
+    done = run_worker("--once")
+
+    assert done.returncode == 0, done.stderr
+    assert FollowUp.objects.get(pk=fu.pk).status == S.SENT
+    assert smtp_server.message_ids() == [fu.message_id]  # not resent for want of a copy
+    error = MailAccount.objects.get(pk=account.pk).last_send_error
+    assert error.startswith("sent, but the copy to the Sent folder failed")
