@@ -16,10 +16,13 @@
 - Every change of a row's state is one of followup.core.services.follow_ups' transitions; this
   module decides which, and when.
 
-Fault points (followup.lib.faults, for the crash tests): "sender.after_claim" (nothing handed),
-"sender.after_handing" (marked in flight, the server not yet reached), "sender.after_smtp" (the server accepted the row, not yet recorded: the row in flight),
-"sender.after_accepted" (recorded accepted, before the Sent copy), "recovery.after_sent_copy"
-(lease recovery made an accepted row's Sent copy, not yet marked it sent).
+Fault points (followup.lib.faults, for the crash tests):
+- "sender.after_claim": nothing handed yet;
+- "sender.after_handing": marked in flight, the server not yet reached;
+- "sender.after_smtp": the server accepted the row, not yet recorded (the row in flight);
+- "sender.after_accepted": recorded accepted, its Sent copy not yet made;
+- "recovery.after_sent_copy": lease recovery made an accepted row's Sent copy, not yet marked
+  it sent.
 """
 
 from __future__ import annotations
