@@ -246,6 +246,13 @@ class FollowUp(Owned):
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # Where the current claim's send got to, so lease recovery after a crash knows what can have
+    # gone out: handed_at is set just before the row goes to the SMTP server, accepted_at as soon
+    # as the server accepted it (both cleared by each claim). Not handed: it was never sent, it
+    # goes back to approved. Accepted: it is sent, never resent. Handed, not accepted: it was in
+    # flight, the one row whose fate is unknown.
+    handed_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
     in_reply_to = models.CharField(max_length=250, blank=True)
     references = models.TextField(blank=True)
     bounced_at = models.DateTimeField(null=True, blank=True)

@@ -4,18 +4,25 @@
   PostgreSQL takes the rows with SELECT ... FOR UPDATE SKIP LOCKED, SQLite's IMMEDIATE
   transactions serialise claims. No transaction is held across SMTP or IMAP.
 - One SMTP connection per owner per batch.
-- Order per row: SMTP -> copy to the Sent folder (when the server keeps none) -> mark sent (up
-  to MARK_SENT_EVERY accepted rows at a time, and always before the connection closes). The
-  Sent copy is what lease recovery looks for: a row left in "sending" after its lease is looked up
-  in the Sent folder by Message-ID before anything is resent; without IMAP it is not resent, it
-  needs the user's attention.
+- Order per row: mark it handed (one conditional UPDATE) -> SMTP -> record it accepted (one
+  UPDATE) -> copy to the Sent folder (when the server keeps none) -> mark sent with its timeline
+  event (up to MARK_SENT_EVERY accepted rows at a time, and always before the connection closes).
+- So after a crash (a row left "sending" past its lease) only the row in flight is in doubt:
+  rows never handed go back to approved; an accepted row is sent, never resent, and only its
+  Sent copy is made again if missing; the row in flight is looked up in the Sent folder by
+  Message-ID before it is resent, and without IMAP it alone needs the user's attention.
 - Retryable errors put the row back to approved with exponential backoff; nothing is lost.
 - A stop request is honoured between rows: rows claimed but not started go back to approved.
 - Every change of a row's state is one of followup.core.services.follow_ups' transitions; this
   module decides which, and when.
 
-Fault points (followup.lib.faults, for the crash tests): "sender.after_claim",
-"sender.after_smtp".
+Fault points (followup.lib.faults, for the crash tests):
+- "sender.after_claim": nothing handed yet;
+- "sender.after_handing": marked in flight, the server not yet reached;
+- "sender.after_smtp": the server accepted the row, not yet recorded (the row in flight);
+- "sender.after_accepted": recorded accepted, its Sent copy not yet made;
+- "recovery.after_sent_copy": lease recovery made an accepted row's Sent copy, not yet marked
+  it sent.
 """
 
 from __future__ import annotations
@@ -50,11 +57,13 @@ S = FollowUp.Status
 LEASE_ENV = "FOLLOWUP_SEND_LEASE_SECONDS"
 BATCH_SIZE = 100
 MAX_ATTEMPTS = 8
-# Rows the server accepted are marked sent together, this many at a time (and at the end of each
-# SMTP connection): one transaction per message cost as much as the SMTP exchange itself, and
-# benchmarks/bench_mail.py's sending figure needs >= 0.25 of raw smtplib. A crash before the mark
-# leaves at most this many rows "sending": lease recovery finds them in the Sent folder.
-MARK_SENT_EVERY = 20
+# Rows the server accepted are marked sent with their timeline events together, this many at a
+# time (and at the end of each SMTP connection): one transaction per message for all of it cost as
+# much as the SMTP exchange itself, and benchmarks/bench_mail.py's sending figure needs >= 0.25 of
+# raw smtplib. Each row's acceptance is recorded at once (one UPDATE), so a crash before the mark
+# leaves nothing in doubt (recovery marks those rows sent); the interval only decides how soon the
+# outbox shows them sent.
+MARK_SENT_EVERY = 50
 
 NO_IMAP_ATTENTION = (
     "Sending was interrupted after it started, and without an IMAP account followup cannot check "
@@ -154,9 +163,7 @@ def claim_batch(
         if not ids:
             return Claim([], lease_until, now)
         # The claim itself: approved -> sending, conditional on the status still being approved.
-        FollowUp.objects.filter(pk__in=ids, status=S.APPROVED).update(
-            status=S.SENDING, lease_until=lease_until, updated_at=now
-        )
+        follow_ups.claim_approved(ids, lease_until, now)
         # Under SKIP LOCKED (or SQLite's write lock) every row selected is ours; read back to be sure.
         ids = list(
             FollowUp.objects.filter(pk__in=ids, status=S.SENDING, lease_until=lease_until)
@@ -313,9 +320,7 @@ def _renew(claim: Claim, now: datetime) -> None:
     if now - claim.claimed_at < length / 3:
         return
     new_lease = now + length
-    FollowUp.objects.filter(
-        pk__in=claim.ids, status=S.SENDING, lease_until=claim.lease_until
-    ).update(lease_until=new_lease)
+    follow_ups.renew_claimed(claim.ids, claim.lease_until, new_lease)
     claim.lease_until, claim.claimed_at = new_lease, now
 
 
@@ -397,6 +402,11 @@ def _send_group(
                 _retry_or_fail(fu, claim.lease_until, f"{exc.field}: {exc.message}", now, report)
                 continue
             data = rendered.data
+            # In flight from here until the server's answer is recorded.
+            if not follow_ups.hand_claimed(fu.pk, claim.lease_until, now):
+                log.warning("follow-up %s: lease taken over before sending; not sent", fu.pk)
+                continue
+            fault_point("sender.after_handing")
             try:
                 smtp.send_bytes(account.from_address, list(rendered.to_addrs), data)
             except DeliveryError as exc:
@@ -414,16 +424,19 @@ def _send_group(
                     return False
                 continue
             fault_point("sender.after_smtp")
-            copy_error = copy_to_sent(imap, account, fu.message_id, data, now)
-            accepted.append(
-                follow_ups.SentMessage(
-                    fu,
-                    at=now,
-                    subject=rendered.subject if thread is not None else None,
-                    in_reply_to=thread.in_reply_to if thread is not None else "",
-                    references=thread.references if thread is not None else (),
-                )
+            message = follow_ups.SentMessage(
+                fu,
+                at=now,
+                subject=rendered.subject if thread is not None else None,
+                in_reply_to=thread.in_reply_to if thread is not None else "",
+                references=thread.references if thread is not None else (),
             )
+            if follow_ups.accept_claimed(message, claim.lease_until):
+                accepted.append(message)
+            else:
+                log.warning("follow-up %s was sent but its lease had been taken over", fu.pk)
+            fault_point("sender.after_accepted")
+            copy_error = copy_to_sent(imap, account, fu.message_id, data, now)
             if len(accepted) >= MARK_SENT_EVERY:
                 report.sent += _mark_sent(accepted, claim.lease_until)
             if copy_error:
@@ -452,10 +465,15 @@ def _account_error(account: MailAccount, message: str) -> None:
 def recover_expired(
     now: datetime | None = None, *, stop_event: threading.Event | None = None
 ) -> SendReport:
-    """Rows left in "sending" past their lease (a worker died mid-send): found in the Sent folder
-    -> sent; not found -> approved again (resent); no IMAP -> needs the user's attention."""
+    """Rows left in "sending" past their lease (a worker died mid-batch):
+    - never handed to the mail server -> approved again, to go out with the next batch;
+    - accepted by the server -> sent, never resent; its Sent copy is made if it is missing;
+    - in flight (handed, no answer recorded) -> looked up in the Sent folder by Message-ID:
+      found -> sent, not found -> approved again (resent); no IMAP -> needs the user's
+      attention, that row alone."""
     now = now or timezone.now()
     report = SendReport()
+    report.released += follow_ups.release_never_handed(now)
     expired = list(
         FollowUp.objects.filter(status=S.SENDING, lease_until__lt=now)
         .order_by("owner_id", "id")
@@ -467,48 +485,114 @@ def recover_expired(
             if stop_event is not None and stop_event.is_set():
                 break
             new_lease = now + timedelta(seconds=lease_seconds())
-            if not FollowUp.objects.filter(pk=pk, status=S.SENDING, lease_until=old_lease).update(
-                lease_until=new_lease
-            ):
+            if old_lease is None or not follow_ups.take_over_expired(pk, old_lease, new_lease):
                 continue  # another worker is recovering it
             fu = FollowUp.objects.select_related("owner", "recipient", "application__company").get(
                 pk=pk
             )
             account = MailAccount.objects.filter(owner_id=fu.owner_id).first()
-            if account is None or not account.has_imap:
-                follow_ups.claimed_needs_attention(
-                    fu,
-                    new_lease,
-                    error=NO_IMAP_ATTENTION,
-                    note=f"{fu.get_kind_display()}: sending was interrupted; check your Sent folder",
-                    at=now,
-                )
-                report.needs_attention += 1
-                continue
-            session = sessions.setdefault(fu.owner_id, LazyImap(account))
-            try:
-                found = find_in_sent(session.get(), account, fu.message_id)
-            except (MailboxError, SecretError) as exc:
-                session.close()
-                sessions.pop(fu.owner_id, None)
-                follow_ups.note_claimed_error(
-                    pk,
-                    new_lease,
-                    f"sending was interrupted; could not check the Sent folder yet: {exc}",
-                )
-                report.errors.append(f"follow-up {pk}: {exc}")
-                continue
-            if found:
-                note = (
-                    f"{fu.get_kind_display()} found in your Sent folder after an interrupted send"
-                )
-                report.recovered += _mark_sent(
-                    [follow_ups.SentMessage(fu, at=now, note=note)], new_lease
-                )
+            if fu.accepted_at is not None:
+                _recover_accepted(fu, account, new_lease, sessions, now, report)
             else:
-                follow_ups.resend_claimed(pk, new_lease, at=now)
-                report.resent += 1
+                _recover_in_flight(fu, account, new_lease, sessions, now, report)
     finally:
         for session in sessions.values():
             session.close()
     return report
+
+
+def _session(sessions: dict[int, LazyImap], account: MailAccount | None) -> LazyImap | None:
+    if account is None or not account.has_imap:
+        return None
+    return sessions.setdefault(account.owner_id, LazyImap(account))
+
+
+def _stored_thread(fu: FollowUp) -> compose.Thread | None:
+    """The thread an accepted row went out in, as accept_claimed stored it."""
+    if not fu.in_reply_to:
+        return None
+    return compose.Thread(
+        in_reply_to=fu.in_reply_to,
+        references=tuple(compose.split_ids(fu.references)),
+        parent_subject="",
+    )
+
+
+def _recover_accepted(
+    fu: FollowUp,
+    account: MailAccount | None,
+    lease_until: datetime,
+    sessions: dict[int, LazyImap],
+    now: datetime,
+    report: SendReport,
+) -> None:
+    """The server accepted it before the worker died: it is sent. What may be missing is the copy
+    in the Sent folder we make ourselves: looked up by Message-ID first, made only if absent."""
+    assert fu.accepted_at is not None
+    session = _session(sessions, account)
+    if session is not None and account is not None and account.sent_copy != account.SentCopy.NEVER:
+        try:
+            if not find_in_sent(session.get(), account, fu.message_id):
+                sender = compose.Sender(address=account.from_address, name=account.from_name)
+                rendered = compose.render(fu, sender, thread=_stored_thread(fu), now=fu.accepted_at)
+                client = session.get()
+                client.append(
+                    sent_folder(client, account),
+                    rendered.data,
+                    flags=["\\Seen"],
+                    when=fu.accepted_at,
+                )
+        except (MailboxError, SecretError, compose.ComposeError) as exc:
+            session.close()
+            sessions.pop(account.owner_id, None)
+            message = f"sent, but the copy to the Sent folder failed: {exc}"
+            _account_error(account, message)
+            report.errors.append(f"follow-up {fu.pk}: {message}")
+        fault_point("recovery.after_sent_copy")
+    report.recovered += len(
+        follow_ups.mark_claimed_sent([follow_ups.SentMessage(fu, at=fu.accepted_at)], lease_until)
+    )
+
+
+def _recover_in_flight(
+    fu: FollowUp,
+    account: MailAccount | None,
+    lease_until: datetime,
+    sessions: dict[int, LazyImap],
+    now: datetime,
+    report: SendReport,
+) -> None:
+    """It was being handed to the server when the worker died: it may or may not have gone out.
+    The Sent folder says (whether the server files sent mail or we copy it there); without one
+    to look in, the person is asked."""
+    session = _session(sessions, account)
+    if session is None or account is None:
+        follow_ups.claimed_needs_attention(
+            fu,
+            lease_until,
+            error=NO_IMAP_ATTENTION,
+            note=f"{fu.get_kind_display()}: sending was interrupted; check your Sent folder",
+            at=now,
+        )
+        report.needs_attention += 1
+        return
+    try:
+        found = find_in_sent(session.get(), account, fu.message_id)
+    except (MailboxError, SecretError) as exc:
+        session.close()
+        sessions.pop(account.owner_id, None)
+        follow_ups.note_claimed_error(
+            fu.pk,
+            lease_until,
+            f"sending was interrupted; could not check the Sent folder yet: {exc}",
+        )
+        report.errors.append(f"follow-up {fu.pk}: {exc}")
+        return
+    if not found:
+        follow_ups.resend_claimed(fu.pk, lease_until, at=now)
+        report.resent += 1
+        return
+    note = f"{fu.get_kind_display()} found in your Sent folder after an interrupted send"
+    message = follow_ups.SentMessage(fu, at=now, note=note)
+    if follow_ups.accept_claimed(message, lease_until):
+        report.recovered += len(follow_ups.mark_claimed_sent([message], lease_until))

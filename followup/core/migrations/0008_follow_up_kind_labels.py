@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0006_follow_up_commitment'),
+        ('core', '0007_follow_up_send_markers'),
     ]
 
     operations = [
