@@ -107,6 +107,8 @@ class ProcessedMessage(Owned):
     message_key = models.CharField(max_length=255)
     folder = models.CharField(max_length=500, blank=True)
     outcome = models.CharField(max_length=20)
+    # Why a message could not be processed ("failed"): it is skipped, not retried for ever.
+    detail = models.CharField(max_length=300, blank=True)
     follow_up = models.ForeignKey(
         FollowUp, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -20,6 +20,8 @@ poller hands them over, re-planning each application its replies touched once at
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -63,6 +65,8 @@ from followup.planner import types as p
 
 S = FollowUp.Status
 OPEN_APPLICATION = (p.APPLIED, p.INTERVIEWING, p.OFFER)
+log = logging.getLogger("followup.mail.replies")
+
 EVENT_BOUNCED = "follow_up_bounced"
 
 # Outcome kinds
@@ -72,6 +76,7 @@ OUT_OF_OFFICE = "out_of_office"
 BOUNCE = "bounce"
 IGNORED = "ignored"
 DUPLICATE = "duplicate"
+FAILED = "failed"  # the message could not be read: recorded with its reason and skipped
 
 
 @dataclass(frozen=True)
@@ -248,7 +253,11 @@ def process_messages(
     in_batch: set[str] = set()
     for raw, folder in messages:
         outcomes.append(None)
-        reading = _read(owner, raw, folder, index, in_batch, now, len(outcomes) - 1)
+        try:
+            reading = _read(owner, raw, folder, index, in_batch, now, len(outcomes) - 1)
+        except Exception as exc:  # a stranger's message must never stop the poll
+            outcomes[-1] = _unreadable(owner, raw, folder, exc)
+            continue
         if isinstance(reading, Outcome):
             outcomes[-1] = reading
         else:
@@ -308,6 +317,23 @@ def process_messages(
         flush()
     assert all(outcome is not None for outcome in outcomes)
     return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _unreadable(owner: Owner, raw: bytes, folder: str, exc: Exception) -> Outcome:
+    """A message the reader failed on (a bug, or bytes built to break it): recorded as failed
+    with the reason, so the poll goes on and the folder's position moves past it — no poison
+    message that every later poll trips over again."""
+    reason = f"could not be read: {type(exc).__name__}: {exc}"[:300]
+    log.exception("a message in %s could not be read; it is skipped", folder)
+    key = "unreadable:" + hashlib.sha256(raw).hexdigest()
+    try:
+        with transaction.atomic():
+            ProcessedMessage.objects.create(
+                owner=owner, message_key=key, folder=folder[:500], outcome=FAILED, detail=reason
+            )
+    except IntegrityError:
+        pass  # the same bytes failed before: recorded once
+    return Outcome(FAILED, detail=reason)
 
 
 def _read(
