@@ -30,6 +30,7 @@ from followup.core.models import (
 )
 from followup.core.owner import Owner
 from followup.core.services import get_profile
+from followup.core.services.profile import PROFILE_FIELDS as SETTINGS_FIELDS
 from followup.drafting import CALL_SCRIPT, MAX_BODY_CHARS, TemplateSource, validate_template
 from followup.lib.addresses import has_line_break
 from followup.lib.vocabulary import UnknownZone, zone
@@ -137,18 +138,8 @@ TABLES: tuple[Table, ...] = (
         {},
     ),
 )
-PROFILE_FIELDS = (
-    "full_name",
-    "email",
-    "signature",
-    "country",
-    "time_zone",
-    "work_start",
-    "work_end",
-    "default_profile",
-    "question_bank",
-    "match_replies_by_sender",
-)
+# What the Settings page saves, plus what its other pages keep.
+PROFILE_FIELDS = (*SETTINGS_FIELDS, "question_bank", "match_replies_by_sender")
 
 
 def _dump_value(value: Any) -> Any:
