@@ -280,10 +280,12 @@ def run() -> tuple[Path | None, list[str]]:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
+    from followup.front import auth
+
     def browser_for(person) -> dict[str, str]:
         session = SessionStore()
         session[SESSION_KEY] = str(person.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[BACKEND_SESSION_KEY] = auth.LOCAL_SIGN_IN_BACKEND  # as the sign-in link does
         session[HASH_SESSION_KEY] = person.get_session_auth_hash()
         session.create()
         return {settings.SESSION_COOKIE_NAME: session.session_key}
