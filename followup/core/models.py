@@ -267,6 +267,9 @@ class FollowUp(Owned):
             models.Index(fields=["owner", "status", "due"], name="followup_owner_status_due"),
             models.Index(fields=["status", "due"], name="followup_status_due"),
             models.Index(fields=["message_id"], name="followup_message_id"),
+            # Re-planning reads an application's last reply (MAX(replied_at)) each time; without
+            # it the query walked every follow-up of the owner (bench_mail's first scan).
+            models.Index(fields=["application", "replied_at"], name="followup_app_replied"),
         ]
 
     def __str__(self) -> str:
