@@ -358,6 +358,9 @@ def _validate(obj: models.Model, record: str, label: str, skip: Iterable[str] = 
         if field.is_relation:
             continue
         value = getattr(obj, field.attname)
+        if isinstance(field, models.JSONField) and "\\u0000" in json.dumps(value):
+            # PostgreSQL cannot store a NUL inside JSON text.
+            raise InvalidInput("file", f"{where}: {field.name}: contains a NUL character")
         if isinstance(value, str):
             if "\x00" in value:
                 raise InvalidInput("file", f"{where}: {field.name}: contains a NUL character")

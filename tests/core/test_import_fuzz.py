@@ -10,6 +10,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+# derandomize: the same examples on every run, so CI is repeatable; explore more with
+# `python -m pytest THIS_FILE --hypothesis-seed=N` (that is how the cases fixed here were found).
 from followup.core import portability
 from followup.core.errors import InvalidInput
 
@@ -61,7 +63,9 @@ def _import_refused_or_stored(owner, text: str) -> None:
         pass
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(
+    derandomize=True, max_examples=120, deadline=None, suppress_health_check=list(HealthCheck)
+)
 @given(data=st.data())
 def test_a_mutated_json_export_is_stored_or_refused_in_one_line(owner, valid_export, data):
     export = json.loads(json.dumps(valid_export["json"]))
@@ -72,13 +76,13 @@ def test_a_mutated_json_export_is_stored_or_refused_in_one_line(owner, valid_exp
     _import_refused_or_stored(owner, json.dumps(export))
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(derandomize=True, max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
 @given(text=st.text(max_size=300))
 def test_any_text_is_stored_or_refused_in_one_line(owner, text):
     _import_refused_or_stored(owner, text)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(derandomize=True, max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_a_mutated_csv_export_is_stored_or_refused_in_one_line(owner, valid_export, data):
     lines = valid_export["csv"].splitlines()

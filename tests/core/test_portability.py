@@ -91,6 +91,7 @@ def _import_into_someone_else(data, django_user_model):
         ("company", "country", "XX", "company 1: country"),
         ("follow_up", "subject", "Thanks\nBcc: x@y.example", "follow_up 1: subject"),
         ("interview", "notes", "nul \x00 here", "interview 1: notes: contains a NUL"),
+        ("event", "data", {"note": "nul \x00 here"}, "event 1: data: contains a NUL"),
     ],
 )
 def test_a_bad_value_is_refused_by_record_and_field(

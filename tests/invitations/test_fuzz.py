@@ -11,6 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+# derandomize: the same examples on every run, so CI is repeatable; explore more with
+# `python -m pytest THIS_FILE --hypothesis-seed=N` (that is how the cases fixed here were found).
 from followup.core import invitations
 from followup.core.errors import InvalidInput
 
@@ -63,7 +65,9 @@ def test_every_sample_parses(path):
     assert invitations.parse_invitation(path.read_bytes(), "Africa/Nairobi")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(
+    derandomize=True, max_examples=150, deadline=None, suppress_health_check=list(HealthCheck)
+)
 @given(
     sample=st.sampled_from(SAMPLES),
     edits=st.lists(
@@ -87,7 +91,9 @@ def test_an_edited_invitation_is_read_or_refused_in_one_line(sample, edits):
     _parse_or_refuse(b"\r\n".join(lines) + b"\r\n")
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(
+    derandomize=True, max_examples=100, deadline=None, suppress_health_check=list(HealthCheck)
+)
 @given(data=st.binary(max_size=400))
 def test_any_bytes_after_a_calendar_header_are_read_or_refused(data):
     _parse_or_refuse(b"BEGIN:VCALENDAR\r\n" + data)
