@@ -10,11 +10,12 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-# derandomize: the same examples on every run, so CI is repeatable; explore more with
-# `python -m pytest THIS_FILE --hypothesis-seed=N` (that is how the cases fixed here were found).
 from followup.core import portability
 from followup.core.errors import InvalidInput
 
+# derandomize: the same examples on every run, so CI is repeatable. To explore, run this file
+# with derandomize=False and a few `--hypothesis-seed=N` (that is how the cases fixed here were
+# found).
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),

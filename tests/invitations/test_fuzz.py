@@ -11,11 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-# derandomize: the same examples on every run, so CI is repeatable; explore more with
-# `python -m pytest THIS_FILE --hypothesis-seed=N` (that is how the cases fixed here were found).
 from followup.core import invitations
 from followup.core.errors import InvalidInput
 
+# derandomize: the same examples on every run, so CI is repeatable. To explore, run this file
+# with derandomize=False and a few `--hypothesis-seed=N` (that is how the cases fixed here were
+# found).
 SAMPLES = sorted((Path(__file__).parent / "samples").glob("*.ics"))
 LINES = [line for path in SAMPLES for line in path.read_bytes().splitlines()]
 NASTY = [
