@@ -65,3 +65,20 @@ def record_interview(owner: Any) -> Callable[..., Any]:
         return services.record_interview(who, services.InterviewInput(**data))
 
     return record
+
+
+def database_url() -> str:
+    """DATABASE_URL for a real process (the CLI, a worker) to use this test's database."""
+    from pathlib import Path
+
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if settings["ENGINE"].endswith("sqlite3"):
+        return "sqlite:///" + str(Path(settings["NAME"]).absolute())
+    auth = settings["USER"] or ""
+    if settings.get("PASSWORD"):
+        auth += ":" + settings["PASSWORD"]
+    host = settings["HOST"] or "127.0.0.1"
+    port = f":{settings['PORT']}" if settings.get("PORT") else ""
+    return f"postgres://{auth + '@' if auth else ''}{host}{port}/{settings['NAME']}"

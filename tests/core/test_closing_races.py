@@ -11,11 +11,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from followup.core import services
 from followup.core.errors import InvalidInput
 from followup.core.models import Event, FollowUp
+from tests.conftest import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -120,21 +121,9 @@ def test_one_being_sent_cannot_be_closed_by_hand(owner, recorded):
 # Two terminals
 
 
-def _database_url() -> str:
-    settings = connection.settings_dict
-    if settings["ENGINE"].endswith("sqlite3"):
-        return "sqlite:///" + str(Path(settings["NAME"]).absolute())
-    auth = settings["USER"] or ""
-    if settings.get("PASSWORD"):
-        auth += ":" + settings["PASSWORD"]
-    host = settings["HOST"] or "127.0.0.1"
-    port = f":{settings['PORT']}" if settings.get("PORT") else ""
-    return f"postgres://{auth + '@' if auth else ''}{host}{port}/{settings['NAME']}"
-
-
 def test_done_and_skip_from_two_terminals_at_once_one_wins(owner, recorded):
     fu = thank_you_of(recorded)
-    env = {**os.environ, "DATABASE_URL": _database_url(), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "DATABASE_URL": database_url(), "PYTHONPATH": str(ROOT)}
     commands = [
         subprocess.Popen(
             [sys.executable, "-m", "followup", action, str(fu.pk)],

@@ -10,13 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from followup.core import services
 from followup.core.errors import InvalidInput
 from followup.core.models import Contact, Event, FollowUp
+from tests.conftest import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -93,20 +93,8 @@ def test_each_deliverable_is_drafted_about_its_own_promise(owner, record_intervi
 # One approve: the web page and the command line refuse the same input with the same words
 
 
-def _database_url() -> str:
-    settings = connection.settings_dict
-    if settings["ENGINE"].endswith("sqlite3"):
-        return "sqlite:///" + str(Path(settings["NAME"]).absolute())
-    auth = settings["USER"] or ""
-    if settings.get("PASSWORD"):
-        auth += ":" + settings["PASSWORD"]
-    host = settings["HOST"] or "127.0.0.1"
-    port = f":{settings['PORT']}" if settings.get("PORT") else ""
-    return f"postgres://{auth + '@' if auth else ''}{host}{port}/{settings['NAME']}"
-
-
 def _followup_command(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": _database_url(), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "DATABASE_URL": database_url(), "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [sys.executable, "-m", "followup", *args],
         env=env,

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import database_url  # noqa: F401 - tests/cli imports it from here
+
 from .servers import (  # noqa: F401  (re-exported for the tests)
     DOVECOT_PASSWORD,
     SMTP_PASSWORD,
@@ -193,20 +195,6 @@ def approve_now(owner, follow_ups):
 
 # ---------------------------------------------------------------------------------------------
 # Worker subprocesses on the test database
-
-
-def database_url() -> str:
-    from django.db import connection
-
-    settings = connection.settings_dict
-    if settings["ENGINE"].endswith("sqlite3"):
-        return "sqlite:///" + str(Path(settings["NAME"]).absolute())
-    auth = settings["USER"] or ""
-    if settings.get("PASSWORD"):
-        auth += ":" + settings["PASSWORD"]
-    host = settings["HOST"] or "127.0.0.1"
-    port = f":{settings['PORT']}" if settings.get("PORT") else ""
-    return f"postgres://{auth + '@' if auth else ''}{host}{port}/{settings['NAME']}"
 
 
 def worker_env(**extra: str) -> dict[str, str]:

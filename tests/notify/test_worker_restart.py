@@ -13,20 +13,12 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from followup.lib.faults import FAULT_ENV, KILLED_BY_FAULT
 from followup.notify import services as notify
 from followup.notify.models import Delivery, NotifyChannel
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+from tests.conftest import database_url
 
 
 def run_worker(fault: str | None = None) -> subprocess.CompletedProcess:
