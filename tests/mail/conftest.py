@@ -302,3 +302,17 @@ def reply_to(
         "> " + fu.body.replace("\n", "\n> "),
     ]
     return "\r\n".join(lines).encode("utf-8")
+
+
+@pytest.fixture
+def sent_thank_you(owner, smtp_server, mailbox):
+    """A thank-you to Wanjiku sent through the real sender: (account, application, thank_you)."""
+    account = add_account(owner, smtp_server, mailbox)
+    application = record_interview(owner)
+    thank_you = follow_up_of(application, "thank_you", "wanjiku@savanna.example")
+    (thank_you,) = approve_now(owner, [thank_you])
+    from followup.mail import sender
+
+    assert sender.send_due().sent == 1
+    thank_you.refresh_from_db()
+    return account, application, thank_you

@@ -4,26 +4,15 @@ stranger's email once stopped every later poll)."""
 
 import pytest
 
-from followup.mail import poller, reader, replies, sender
+from followup.mail import poller, reader, replies
 from followup.mail.models import MailboxState, ProcessedMessage
 
-from .conftest import add_account, approve_now, follow_up_of, record_interview, reply_to
+from .conftest import reply_to
 
 pytestmark = pytest.mark.mail
 
 WANJIKU = "wanjiku@savanna.example"
 POISON = "This message breaks the reader"
-
-
-@pytest.fixture
-def sent_thank_you(owner, smtp_server, mailbox):
-    account = add_account(owner, smtp_server, mailbox)
-    application = record_interview(owner)
-    thank_you = follow_up_of(application, "thank_you", WANJIKU)
-    (thank_you,) = approve_now(owner, [thank_you])
-    assert sender.send_due().sent == 1
-    thank_you.refresh_from_db()
-    return account, thank_you
 
 
 @pytest.fixture
@@ -43,7 +32,7 @@ def breaking_reader(monkeypatch):
 def test_a_message_the_reader_fails_on_is_skipped_with_its_reason(
     owner, mailbox, sent_thank_you, breaking_reader
 ):
-    account, thank_you = sent_thank_you
+    account, _, thank_you = sent_thank_you
     mailbox.deliver(reply_to(thank_you, subject=f"Re: {POISON}", body="Hello"))
     mailbox.deliver(reply_to(thank_you, body="Thanks Amina, we will be in touch."))
 

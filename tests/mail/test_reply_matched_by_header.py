@@ -3,25 +3,14 @@
 import pytest
 
 from followup.core.models import Application, Event, FollowUp
-from followup.mail import poller, replies, sender
+from followup.mail import poller, replies
 from followup.mail.models import MailboxState, PendingStatusChange
 
-from .conftest import add_account, approve_now, follow_up_of, record_interview, reply_to
+from .conftest import approve_now, follow_up_of, reply_to
 
 pytestmark = pytest.mark.mail
 
 WANJIKU = "wanjiku@savanna.example"
-
-
-@pytest.fixture
-def sent_thank_you(owner, smtp_server, mailbox):
-    account = add_account(owner, smtp_server, mailbox)
-    application = record_interview(owner)
-    thank_you = follow_up_of(application, "thank_you", WANJIKU)
-    (thank_you,) = approve_now(owner, [thank_you])
-    assert sender.send_due().sent == 1
-    thank_you.refresh_from_db()
-    return account, application, thank_you
 
 
 def test_a_reply_by_header_is_recorded_classified_and_stops_the_ladder(
