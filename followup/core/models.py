@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import TypeVar
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -12,6 +15,41 @@ from followup.planner import types as p
 
 class Owned(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class LiveManager(models.Manager[_M]):
+    """Rows not in the trash. The default manager of every model that can be deleted with undo,
+    so every query (and every reverse relation) leaves deleted rows out without saying so;
+    `Model.all_objects` sees them (undo, purge)."""
+
+    def get_queryset(self) -> models.QuerySet[_M]:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class Deletable(models.Model):
+    """Delete with undo: `deleted_at` is set (to the same instant on the row and on what goes
+    with it), undo clears it, the worker purges rows deleted more than TRASH_DAYS ago."""
+
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LiveManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        abstract = True
+
+
+class Portable(models.Model):
+    """A stable identity across export and import: importing the same file twice changes
+    nothing because records are matched by (owner, uuid)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         abstract = True
@@ -42,6 +80,8 @@ class Profile(models.Model):
     last_digest_on = models.DateField(null=True, blank=True)
     # Secret token of the iCalendar feed URL; regenerate to revoke.
     calendar_token = models.CharField(max_length=64, blank=True, db_index=True)
+    # Set once the first-run set-up (name, signature, country, zone) was saved or dismissed.
+    set_up_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.full_name or self.user.get_username()
@@ -64,7 +104,7 @@ class MessageTemplate(Owned):
         return f"{self.kind} template"
 
 
-class Company(Owned):
+class Company(Owned, Portable):
     name = models.CharField(max_length=200)
     website = models.URLField(blank=True)
     careers_url = models.URLField(blank=True)
@@ -73,6 +113,7 @@ class Company(Owned):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "uuid"], name="company_owner_uuid")]
         verbose_name_plural = "companies"
         indexes = [models.Index(fields=["owner", "name"])]
 
@@ -80,29 +121,40 @@ class Company(Owned):
         return self.name
 
 
-class Contact(Owned):
+class Contact(Owned, Deletable, Portable):
+    class Channel(models.TextChoices):
+        EMAIL = p.EMAIL, "Email"
+        PHONE = p.PHONE, "Phone"
+        WHATSAPP = p.WHATSAPP, "WhatsApp"
+        LINKEDIN = p.LINKEDIN, "LinkedIn"
+
     company = models.ForeignKey(
         Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
     )
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
+    # E.164 ("+254712345678"), normalised with phonenumbers.
     phone = models.CharField(max_length=50, blank=True)
     title = models.CharField(max_length=200, blank=True)
     linkedin_url = models.URLField(blank=True)
     time_zone = models.CharField(max_length=64, blank=True)
     notes = models.TextField(blank=True)
+    # "" = the rule's own channel (email for most follow-ups).
+    preferred_channel = models.CharField(max_length=10, blank=True, choices=Channel.choices)
     # Set when mail to this address bounced.
     bounced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "uuid"], name="contact_owner_uuid")]
         indexes = [models.Index(fields=["owner", "email"])]
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>" if self.email else self.name
 
 
-class Application(Owned):
+class Application(Owned, Deletable, Portable):
     class Status(models.TextChoices):
+        SAVED = p.SAVED, "Saved"
         APPLIED = p.APPLIED, "Applied"
         INTERVIEWING = p.INTERVIEWING, "Interviewing"
         OFFER = p.OFFER, "Offer"
@@ -122,6 +174,17 @@ class Application(Owned):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="applications")
     role_title = models.CharField(max_length=200)
     job_url = models.URLField(blank=True)
+    applied_on = models.DateField(null=True, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    salary = models.CharField(max_length=100, blank=True, help_text="Salary range, as written")
+    # Where the posting came from: a job board, a referral, a recruiter.
+    source = models.CharField(max_length=200, blank=True)
+    job_description = models.TextField(blank=True)
+    cv_version = models.CharField(max_length=200, blank=True, help_text="Which CV was sent")
+    cover_letter_version = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    # Archived applications are hidden from the pipeline and lists, not deleted.
+    archived_at = models.DateTimeField(null=True, blank=True)
     role_type = models.CharField(max_length=32, default="standard", choices=ROLE_TYPES)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.APPLIED)
     keep_warm = models.BooleanField(default=True)
@@ -136,6 +199,7 @@ class Application(Owned):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "uuid"], name="application_owner_uuid")]
         # The pipeline's columns: an owner's applications of one status, most recently active
         # first, read from the index in order instead of sorted.
         indexes = [
@@ -148,7 +212,7 @@ class Application(Owned):
         return f"{self.role_title} at {self.company.name}"
 
 
-class Interview(Owned):
+class Interview(Owned, Deletable, Portable):
     class Format(models.TextChoices):
         PHONE = "phone", "Phone"
         VIDEO = "video", "Video"
@@ -179,6 +243,7 @@ class Interview(Owned):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "uuid"], name="interview_owner_uuid")]
         ordering = ["start", "id"]
 
     def __str__(self) -> str:
@@ -191,7 +256,7 @@ class Interview(Owned):
         return [line.strip() for line in self.commitments.splitlines() if line.strip()]
 
 
-class FollowUp(Owned):
+class FollowUp(Owned, Deletable, Portable):
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
         APPROVED = "approved", "Approved"
@@ -208,6 +273,7 @@ class FollowUp(Owned):
         PHONE = p.PHONE, "Phone"
         LINKEDIN = p.LINKEDIN, "LinkedIn"
         WEBSITE = p.WEBSITE, "Website"
+        WHATSAPP = p.WHATSAPP, "WhatsApp"
 
     KIND_CHOICES = [(k, kind_label(k)) for k in p.KINDS]
     OPEN = (Status.PLANNED, Status.APPROVED)
@@ -261,6 +327,7 @@ class FollowUp(Owned):
 
     class Meta:
         constraints = [
+            models.UniqueConstraint(fields=["owner", "uuid"], name="followup_owner_uuid"),
             models.UniqueConstraint(fields=["application", "slot"], name="one_follow_up_per_slot")
         ]
         indexes = [
@@ -285,7 +352,7 @@ class FollowUp(Owned):
         return self.edited or self.status not in (self.Status.PLANNED, self.Status.CANCELLED)
 
 
-class Event(Owned):
+class Event(Owned, Portable):
     """Append-only timeline of an application."""
 
     class Kind(models.TextChoices):
@@ -305,6 +372,14 @@ class Event(Owned):
         DRAFT_PUSHED = "draft_pushed", "Draft put in your mailbox"
         REPLY_RECORDED = "reply_recorded", "Reply recorded"
         OUTCOME_SET = "outcome_set", "Outcome set"
+        APPLICATION_ADDED = "application_added", "Application added"
+        APPLICATION_EDITED = "application_edited", "Application edited"
+        APPLICATION_ARCHIVED = "application_archived", "Application archived"
+        STAGE_CHANGED = "stage_changed", "Stage changed"
+        INTERVIEW_EDITED = "interview_edited", "Interview edited"
+        INTERVIEW_DELETED = "interview_deleted", "Interview deleted"
+        INTERACTION_LOGGED = "interaction_logged", "Interaction logged"
+        RESTORED = "restored", "Restored"
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     follow_up = models.ForeignKey(
@@ -316,8 +391,45 @@ class Event(Owned):
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "uuid"], name="event_owner_uuid")]
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["application", "at"])]
 
     def __str__(self) -> str:
         return self.message
+
+
+class Interaction(Owned, Deletable, Portable):
+    """Something that happened outside followup's own messages: a call, a meeting, a message
+    from them, a note. A call, a meeting or a message from them counts as a reply."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", "Call"
+        MEETING = "meeting", "Meeting"
+        MESSAGE = "message", "Message from them"
+        NOTE = "note", "Note"
+
+    COUNTS_AS_REPLY = (Kind.CALL, Kind.MEETING, Kind.MESSAGE)
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="interactions"
+    )
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "uuid"], name="interaction_owner_uuid")]
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["application", "at"], name="interaction_app_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.at:%Y-%m-%d}"
+
+    @property
+    def counts_as_reply(self) -> bool:
+        return self.kind in self.COUNTS_AS_REPLY

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 # Follow-up kinds, in the order a plan lists them.
 THANK_YOU = "thank_you"
@@ -14,6 +14,8 @@ REJECTION_REPLY = "rejection_reply"
 KEEP_WARM = "keep_warm"
 CAREERS_CHECK = "careers_check"
 DELIVERABLE = "deliverable"
+# A status check-in on an application that never reached an interview.
+APPLICATION_CHECK_IN = "application_check_in"
 
 KINDS: tuple[str, ...] = (
     THANK_YOU,
@@ -24,6 +26,7 @@ KINDS: tuple[str, ...] = (
     KEEP_WARM,
     CAREERS_CHECK,
     DELIVERABLE,
+    APPLICATION_CHECK_IN,
 )
 CHECK_IN_KINDS: frozenset[str] = frozenset({CHECK_IN, CHECK_IN_2, FINAL_CHECK_IN})
 
@@ -32,12 +35,14 @@ EMAIL = "email"
 PHONE = "phone"
 LINKEDIN = "linkedin"
 WEBSITE = "website"
+WHATSAPP = "whatsapp"
 
 # Profiles
 STANDARD = "standard"
 ASSERTIVE = "assertive"
 
 # Application statuses the planner reacts to
+SAVED = "saved"  # a posting on the wishlist, not applied to yet
 APPLIED = "applied"
 INTERVIEWING = "interviewing"
 OFFER = "offer"
@@ -57,6 +62,9 @@ class Person:
     email: str | None = None
     tz: str | None = None  # IANA zone name, the contact's own zone if known
     contact_id: int | None = None
+    phone: str | None = None  # E.164, when known
+    # How they like to be reached (email, phone, whatsapp, linkedin); None: by the rule's default.
+    preferred_channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,7 @@ class ApplicationFacts:
     no_response_at: datetime | None = None  # when the ladder ended with no reply
     last_reply_at: datetime | None = None  # latest reply recorded on any follow-up
     subdivision: str | None = None  # holiday subdivision, e.g. "ENG" for GB, "CA" for US
+    applied_on: date | None = None  # the day the application went in (applied and later)
 
 
 @dataclass(frozen=True)
