@@ -39,7 +39,7 @@ class Deletable(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects = LiveManager()
-    all_objects = models.Manager()
+    all_objects = models.Manager()  # noqa: DJ012 (a second manager, not a field)
 
     class Meta:
         abstract = True
@@ -199,7 +199,9 @@ class Application(Owned, Deletable, Portable):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["owner", "uuid"], name="application_owner_uuid")]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "uuid"], name="application_owner_uuid")
+        ]
         # The pipeline's columns: an owner's applications of one status, most recently active
         # first, read from the index in order instead of sorted.
         indexes = [
@@ -243,7 +245,9 @@ class Interview(Owned, Deletable, Portable):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["owner", "uuid"], name="interview_owner_uuid")]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "uuid"], name="interview_owner_uuid")
+        ]
         ordering = ["start", "id"]
 
     def __str__(self) -> str:
@@ -328,7 +332,7 @@ class FollowUp(Owned, Deletable, Portable):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["owner", "uuid"], name="followup_owner_uuid"),
-            models.UniqueConstraint(fields=["application", "slot"], name="one_follow_up_per_slot")
+            models.UniqueConstraint(fields=["application", "slot"], name="one_follow_up_per_slot"),
         ]
         indexes = [
             models.Index(fields=["owner", "status", "due"], name="followup_owner_status_due"),
@@ -423,7 +427,9 @@ class Interaction(Owned, Deletable, Portable):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["owner", "uuid"], name="interaction_owner_uuid")]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "uuid"], name="interaction_owner_uuid")
+        ]
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["application", "at"], name="interaction_app_at")]
 

@@ -14,8 +14,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from followup.core.errors import InvalidInput
-from followup.core.models import Application, Contact, Event, FollowUp, Interview
+from followup.core.models import Application, Contact, Event, FollowUp, Interaction, Interview
 from followup.core.owner import Owner
+from followup.core.queries import get_profile
 from followup.core.services.drafts import redraft
 from followup.core.services.owned import (
     effective_country,
@@ -23,7 +24,7 @@ from followup.core.services.owned import (
     log_event,
     profile_for,
 )
-from followup.lib.vocabulary import format_local
+from followup.lib.vocabulary import format_local, zone
 from followup.planner import no_response_deadline, plan_follow_ups
 from followup.planner import types as p
 
@@ -38,6 +39,12 @@ def application_facts(owner: Owner, application: Application) -> p.ApplicationFa
     last_reply = FollowUp.objects.filter(owner=owner, application=application).aggregate(
         at=Max("replied_at")
     )["at"]
+    # A call, a meeting or a message from them is a reply too (it stops the ladder).
+    last_heard = Interaction.objects.filter(
+        owner=owner, application=application, kind__in=Interaction.COUNTS_AS_REPLY
+    ).aggregate(at=Max("at"))["at"]
+    if last_heard is not None and (last_reply is None or last_heard > last_reply):
+        last_reply = last_heard
     return p.ApplicationFacts(
         company_name=company.name,
         country=effective_country(owner, company),
@@ -65,6 +72,7 @@ def application_facts(owner: Owner, application: Application) -> p.ApplicationFa
         rejected_at=application.rejected_at,
         no_response_at=application.no_response_at,
         last_reply_at=last_reply,
+        applied_on=application.applied_on,
     )
 
 
@@ -75,6 +83,8 @@ def _person(contact: Contact) -> p.Person:
         name=contact.name,
         email=contact.email or None,
         tz=contact.time_zone or None,
+        phone=contact.phone or None,
+        preferred_channel=contact.preferred_channel or None,
     )
 
 
@@ -218,6 +228,47 @@ def set_outcome(
             f"Outcome: {label}",
             at=at,
             data={"outcome": outcome},
+        )
+        return replan(owner, application)
+
+
+STAGES: tuple[str, ...] = tuple(Application.Status.values)
+
+
+def move_to_stage(
+    owner: Owner, application_id: int | str, stage: str, at: datetime | None = None
+) -> list[FollowUp]:
+    """Put an application in another pipeline stage (the Pipeline's drag and drop and "Move
+    to…", `application edit --stage`), then re-plan. Moving to applied dates the application
+    today if it had no applied date; rejected and no response note when."""
+    stage = stage.strip().replace("-", "_").lower()
+    if stage not in STAGES:
+        raise InvalidInput("stage", f"unknown stage {stage!r} (one of {', '.join(STAGES)})")
+    application = get_application(owner, application_id)
+    if application.status == stage:
+        return []
+    at = at or timezone.now()
+    with transaction.atomic():
+        before = application.get_status_display()
+        application.status = stage
+        fields = ["status", "updated_at"]
+        if stage == Application.Status.REJECTED:
+            application.rejected_at = at
+            fields.append("rejected_at")
+        if stage == Application.Status.NO_RESPONSE:
+            application.no_response_at = at
+            fields.append("no_response_at")
+        if stage != Application.Status.SAVED and application.applied_on is None:
+            application.applied_on = timezone.localdate(at, zone(get_profile(owner).time_zone))
+            fields.append("applied_on")
+        application.save(update_fields=fields)
+        log_event(
+            owner,
+            application,
+            Event.Kind.STAGE_CHANGED,
+            f"Moved from {before} to {application.get_status_display()}",
+            at=at,
+            data={"from": before, "to": stage},
         )
         return replan(owner, application)
 
