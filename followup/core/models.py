@@ -352,8 +352,13 @@ class FollowUp(Owned, Deletable, Portable):
 
     @property
     def user_touched(self) -> bool:
-        """Re-planning never changes what the user edited, approved, sent, did or skipped."""
-        return self.edited or self.status not in (self.Status.PLANNED, self.Status.CANCELLED)
+        """Re-planning never changes what the user edited, approved, sent, did, skipped or
+        deleted."""
+        return (
+            self.edited
+            or self.deleted_at is not None
+            or self.status not in (self.Status.PLANNED, self.Status.CANCELLED)
+        )
 
 
 class Event(Owned, Portable):

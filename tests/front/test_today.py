@@ -4,12 +4,19 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.utils import timezone
 
 from followup.core.models import FollowUp
 
 
-def test_it_lists_what_is_due_with_recipient_kind_and_reason(client, thank_you):
+@pytest.fixture
+def tuesday_afternoon(time_machine):
+    """A thank-you recorded on a Friday evening is due on Monday, next week: pin a weekday."""
+    time_machine.move_to(datetime(2026, 12, 1, 14, 0, tzinfo=ZoneInfo("Africa/Nairobi")))
+
+
+def test_it_lists_what_is_due_with_recipient_kind_and_reason(client, tuesday_afternoon, thank_you):
     page = client.get("/")
     assert page.status_code == 200
     html = page.content.decode()

@@ -93,7 +93,10 @@ def replan(owner: Owner, application: Application) -> list[FollowUp]:
     edited, approved, sent, did or skipped. Returns the application's open follow-ups by due."""
     facts = application_facts(owner, application)
     planned = plan_follow_ups(facts, profile_for(owner, application))
-    existing = {fu.slot: fu for fu in FollowUp.objects.filter(owner=owner, application=application)}
+    # Deleted follow-ups too: their slot stays taken, so re-planning does not bring them back.
+    existing = {
+        fu.slot: fu for fu in FollowUp.all_objects.filter(owner=owner, application=application)
+    }
     contact_ids = {
         item.recipient.contact_id
         for item in planned
@@ -147,7 +150,12 @@ def replan(owner: Owner, application: Application) -> list[FollowUp]:
                 fu.save()
                 changed.append(fu)
         for slot, fu in existing.items():
-            if slot not in wanted and fu.status == FollowUp.Status.PLANNED and not fu.edited:
+            if (
+                slot not in wanted
+                and fu.status == FollowUp.Status.PLANNED
+                and not fu.edited
+                and fu.deleted_at is None
+            ):
                 fu.status = FollowUp.Status.CANCELLED
                 fu.save(update_fields=["status", "updated_at"])
                 log_event(
