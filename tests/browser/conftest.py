@@ -70,12 +70,18 @@ def database(transactional_db):
 
 
 @pytest.fixture
-def record_recent(record_interview):
+def record_recent(record_interview, time_machine):
     """record_recent(**overrides): an interview that started three hours ago (its thank-you is
-    due today), recorded through the real service."""
+    due today), recorded through the real service. The clock is pinned to a Tuesday afternoon
+    in Nairobi (and keeps ticking): on a Friday evening the thank-you would be due on Monday,
+    outside Today's week."""
+    from datetime import datetime
+
     from django.utils import timezone
 
     from followup.lib.vocabulary import zone
+
+    time_machine.move_to(datetime(2026, 12, 1, 14, 0, tzinfo=zone("Africa/Nairobi")), tick=True)
 
     def record(**overrides):
         start = (timezone.now() - timedelta(hours=3)).astimezone(zone("Africa/Nairobi"))
