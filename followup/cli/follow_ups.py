@@ -81,7 +81,9 @@ def _print_attention(rows: list[dict[str, object]]) -> None:
         to = row["recipient__email"] or row["recipient__name"] or "(no recipient)"
         kind = str(row["kind"]).replace("_", "-")
         state = "failed" if row["status"] == "failed" else "will be retried"
-        typer.echo(f"  {row['id']}  {kind} to {to} — {state}: {row['last_error'] or 'unknown error'}")
+        typer.echo(
+            f"  {row['id']}  {kind} to {to} — {state}: {row['last_error'] or 'unknown error'}"
+        )
     typer.echo(
         "  `followup retry ID` sends it again now; `followup unapprove ID` takes it back to "
         "send it yourself."

@@ -160,7 +160,9 @@ def test_approve_without_a_mail_account_promises_no_send_and_offers_the_mail_app
     result = run_cli("approve", fu.pk)
     assert result.returncode == 0, result.stderr
     assert "nothing is sent" in result.stdout and "it goes to" not in result.stdout
-    assert f"`followup draft {fu.pk}`" in result.stdout and f"`followup sent {fu.pk}`" in result.stdout
+    assert (
+        f"`followup draft {fu.pk}`" in result.stdout and f"`followup sent {fu.pk}`" in result.stdout
+    )
     assert "No mail account yet" in result.stderr and "`followup mail add`" in result.stderr
 
 

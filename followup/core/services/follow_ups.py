@@ -218,8 +218,7 @@ def retry_send(owner: Owner, follow_up_id: int | str, now: datetime | None = Non
         if fu.channel != p.EMAIL or not needs_attention(fu):
             raise InvalidInput(
                 "followup_id",
-                f"follow-up {fu.pk} is {fu.status}; only an email whose send failed can be "
-                "retried",
+                f"follow-up {fu.pk} is {fu.status}; only an email whose send failed can be retried",
             )
         check_sendable(fu)
         was = fu.status
