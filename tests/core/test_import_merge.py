@@ -36,8 +36,7 @@ def state(user):
     """Everything stored for `user`, as rows (updated_at included: unchanged rows are not
     written)."""
     return {
-        m.__name__: list(m._base_manager.filter(owner=user).order_by("pk").values())
-        for m in MODELS
+        m.__name__: list(m._base_manager.filter(owner=user).order_by("pk").values()) for m in MODELS
     }
 
 
@@ -146,9 +145,9 @@ def test_a_follow_up_replanned_under_another_uuid_is_matched_by_its_slot(owner, 
         row["uuid"] = str(uuid.uuid4())
     report = portability.import_data(other, data)
     assert report.records["follow-ups"].added == 0
-    assert FollowUp.objects.filter(owner=other).count() == FollowUp.objects.filter(
-        owner=owner
-    ).count()
+    assert (
+        FollowUp.objects.filter(owner=other).count() == FollowUp.objects.filter(owner=owner).count()
+    )
 
 
 def test_a_version_1_file_without_uuids_still_imports_as_new_records(owner, search, other):
