@@ -111,7 +111,10 @@ def test_a_zip_of_json_is_bad_input(run_cli, owner, tmp_path):
     [
         (None, "cannot read"),
         ("{not json", "not valid JSON"),
-        ('{"format": "followup-export", "version": 2, "application": [{"id": 1, "uuid": "x"}]}', "uuid"),
+        (
+            '{"format": "followup-export", "version": 2, "application": [{"id": 1, "uuid": "x"}]}',
+            "uuid",
+        ),
         (b"PK\x03\x04 this is no zip", "not a readable zip"),
     ],
 )
