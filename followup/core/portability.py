@@ -17,6 +17,7 @@ import io
 import json
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -432,8 +433,9 @@ def _read_zip(raw: bytes) -> dict[str, Any]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         members = {info.filename: info for info in archive.infolist()}
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InvalidInput("file", f"not a readable zip ({exc})") from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InvalidInput("file", f"not a readable zip ({message})") from None
     tables = {f"{t.record}.csv": t for t in TABLES}
     known = {ZIP_META, ZIP_PROFILE, *tables}
     unknown = sorted(set(members) - known)
@@ -449,8 +451,17 @@ def _read_zip(raw: bytes) -> dict[str, Any]:
             return archive.read(name).decode("utf-8")
         except UnicodeDecodeError:
             raise InvalidInput("file", f"{name}: not UTF-8 text") from None
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-            raise InvalidInput("file", f"{name}: cannot be read from the zip ({exc})") from None
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            ValueError,
+            EOFError,
+            zlib.error,
+            NotImplementedError,  # a compression method zipfile does not know
+            RuntimeError,  # an encrypted member
+        ) as exc:
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InvalidInput("file", f"{name}: cannot be read from the zip ({message})") from None
 
     _, meta = _csv_rows(text_of(ZIP_META), f"{ZIP_META}: ")
     if not meta or meta[0].get("format") != FORMAT:
