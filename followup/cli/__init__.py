@@ -92,6 +92,7 @@ app.add_typer(mail_app, name="mail")
 
 app.command("approve")(follow_ups.approve)
 app.command("unapprove")(follow_ups.unapprove)
+app.command("retry")(follow_ups.retry)
 
 drafts_app = group("Drafts in your own mailbox.")
 drafts_app.command("push")(follow_ups.drafts_push)

@@ -1,5 +1,5 @@
-"""`followup due`, `draft`, `done`, `skip`, `sent`, `replied`, `approve`, `unapprove` and
-`drafts push`:
+"""`followup due`, `draft`, `done`, `skip`, `sent`, `replied`, `approve`, `unapprove`, `retry`
+and `drafts push`:
 one follow-up's life from the command line."""
 
 from __future__ import annotations
@@ -56,13 +56,38 @@ def due(
         from followup.core import queries
 
         profile = queries.get_profile(owner)
-        rows = queries.due_rows(owner, _parse_until(until, profile.time_zone))
+        attention = queries.attention_rows(owner)
+        shown = {row["id"] for row in attention}
+        rows = [
+            row
+            for row in queries.due_rows(owner, _parse_until(until, profile.time_zone))
+            if row["id"] not in shown
+        ]
         if as_json:
-            print_json([queries.row_json(row) for row in rows])
-        elif not rows:
-            typer.echo("Nothing due. Record an interview with `followup interview add`.")
-        else:
+            print_json([queries.row_json(row) for row in [*attention, *rows]])
+            return
+        if attention:
+            _print_attention(attention)
+        if rows:
             print_follow_ups(rows, "Due")
+        elif not attention:
+            typer.echo("Nothing due. Record an interview with `followup interview add`.")
+
+
+def _print_attention(rows: list[dict[str, object]]) -> None:
+    """Sends that failed, first and with their error: nothing fails silently."""
+    typer.echo("Needs attention (sending failed):")
+    for row in rows:
+        to = row["recipient__email"] or row["recipient__name"] or "(no recipient)"
+        kind = str(row["kind"]).replace("_", "-")
+        state = "failed" if row["status"] == "failed" else "will be retried"
+        typer.echo(
+            f"  {row['id']}  {kind} to {to} — {state}: {row['last_error'] or 'unknown error'}"
+        )
+    typer.echo(
+        "  `followup retry ID` sends it again now; `followup unapprove ID` takes it back to "
+        "send it yourself."
+    )
 
 
 def draft(follow_up_id: str = FOLLOW_UP_ID, as_json: bool = JSON_OPTION) -> None:
@@ -163,6 +188,30 @@ def unapprove(follow_up_id: str = FOLLOW_UP_ID, as_json: bool = JSON_OPTION) -> 
         _print_closed(services.unapprove(owner, follow_up_id), as_json, "is no longer approved")
 
 
+def retry(follow_up_id: str = FOLLOW_UP_ID, as_json: bool = JSON_OPTION) -> None:
+    """Send again now a follow-up whose send failed (it keeps its Message-ID)."""
+    with owner_scope() as owner:
+        from followup.core import services
+        from followup.mail import accounts, outbox
+
+        fu = services.retry_send(owner, follow_up_id)
+        if as_json:
+            print_json(outbox.outbox_json(fu))
+            return
+        to = fu.recipient.email if fu.recipient else "(no recipient)"
+        if accounts.get_account(owner) is None:
+            typer.echo(
+                f"Follow-up {fu.pk} ({fu.kind}) is back in the outbox, but there is no mail "
+                f"account to send it from: add one with `followup mail add`, or send it from "
+                f"your mail app (`followup draft {fu.pk}`) and run `followup sent {fu.pk}`."
+            )
+            return
+        typer.echo(
+            f"Follow-up {fu.pk} ({fu.kind}) is back in the outbox: it goes to {to} with the "
+            "worker's next batch (`followup worker`, or `followup serve`, must be running)."
+        )
+
+
 def approve(
     follow_up_id: str = FOLLOW_UP_ID,
     send_now: bool = typer.Option(
@@ -187,17 +236,26 @@ def approve(
                 f"Follow-up {fu.pk} ({fu.kind}) approved; it is a {fu.channel} follow-up, so nothing is sent."
             )
             return
+        to = fu.recipient.email if fu.recipient else "(no recipient)"
+        if accounts.get_account(owner) is None:
+            # Approving honestly: without an account nothing can be sent, so no send is promised.
+            typer.echo(
+                f"Follow-up {fu.pk} ({fu.kind}) approved, but there is no mail account yet, so "
+                f"nothing is sent. Send it from your own mail app: `followup draft {fu.pk}` "
+                f"prints it (the Draft page opens it in your mail app or as an .eml), then run "
+                f"`followup sent {fu.pk}`."
+            )
+            typer.echo(
+                "No mail account yet: add one with `followup mail add` to have followup send "
+                "approved follow-ups (with `followup worker` or `followup serve` running).",
+                err=True,
+            )
+            return
         if send_now or fu.send_after is None:
             when = "as soon as the worker runs"
         else:
             when = "on " + format_local(fu.send_after, fu.due_tz)
-        to = fu.recipient.email if fu.recipient else "(no recipient)"
         typer.echo(f"Follow-up {fu.pk} ({fu.kind}) approved: it goes to {to} {when}.")
-        if accounts.get_account(owner) is None:
-            typer.echo(
-                "No mail account yet: add one with `followup mail add`, and keep `followup worker` (or `followup serve`) running.",
-                err=True,
-            )
 
 
 def drafts_push(follow_up_id: str = FOLLOW_UP_ID, as_json: bool = JSON_OPTION) -> None:

@@ -295,6 +295,11 @@ def mail_outbox(
                 fu.last_error,
             )
         console().print(table)
+        if any(fu.status == "failed" for fu in rows):
+            typer.echo(
+                "Needs attention: `followup retry ID` sends it again now, `followup unapprove "
+                "ID` takes it back, `followup mail confirm-sent ID` if you find it in Sent."
+            )
 
 
 def mail_replies(

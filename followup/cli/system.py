@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from followup.cli.shell import fail, migrate, owner_scope, setup
+from followup.cli.shell import fail, migrate, owner_scope, print_json, read_bytes, setup
 
 
 def serve(
@@ -87,7 +87,9 @@ def demo() -> None:
 
 
 def export(
-    format: str = typer.Option("json", "--format", help="json or csv."),
+    format: str = typer.Option(
+        "json", "--format", help="json or csv (csv with -o FILE.zip: one CSV file per record type)."
+    ),
     output: Path = typer.Option(
         None, "--output", "-o", help="Write to this file instead of standard output."
     ),
@@ -95,33 +97,70 @@ def export(
     """Export all your data (import it elsewhere with `followup import`)."""
     if format not in ("json", "csv"):
         fail("format", f"{format!r} is not json or csv")
+    as_zip = output is not None and output.suffix.lower() == ".zip"
+    if as_zip and format != "csv":
+        fail("output", "a .zip holds the CSV export: add --format csv, or name a .json file")
     if output is not None and not output.parent.is_dir():
         # Checked before the export is built: a typo in the path is told at once.
         fail("output", f"the folder {str(output.parent)!r} does not exist")
     with owner_scope() as owner:
         from followup.core import portability
 
-        text = portability.export_text(owner, format)
         if output is None:
-            sys.stdout.write(text)
-        else:
-            try:
-                output.write_text(text, encoding="utf-8")
-            except OSError as exc:  # a folder, no permission, a full disk
-                fail("output", f"cannot write {str(output)!r}: {exc.strerror or exc}")
-            typer.echo(f"Wrote {output}.", err=True)
+            sys.stdout.write(portability.export_text(owner, format))
+            if format == "csv":
+                typer.echo(
+                    "This is every record type in one CSV file. For a spreadsheet, "
+                    "`followup export --format csv -o export.zip` writes one CSV file per "
+                    "record type.",
+                    err=True,
+                )
+            return
+        try:
+            if as_zip:
+                output.write_bytes(portability.export_zip(owner))
+            else:
+                output.write_text(portability.export_text(owner, format), encoding="utf-8")
+        except OSError as exc:  # a folder, no permission, a full disk
+            fail("output", f"cannot write {str(output)!r}: {exc.strerror or exc}")
+        typer.echo(f"Wrote {output}.", err=True)
 
 
 def import_data(
-    file: Path = typer.Argument(..., help="A file written by `followup export` (json or csv)."),
+    file: Path = typer.Argument(
+        ..., help="A file written by `followup export` (json, csv or the zip of CSV files)."
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Print what would be added and changed, and change nothing."
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print JSON with stable keys instead of lines."
+    ),
 ) -> None:
-    """Import data exported by `followup export` into this home."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        fail("file", f"cannot read {str(file)!r}: {getattr(exc, 'strerror', None) or exc}")
+    """Import data exported by `followup export`: records are matched by their uuid, so
+    importing the same file twice changes nothing."""
+    raw = read_bytes(file)
     with owner_scope() as owner:
         from followup.core import portability
 
-        counts = portability.import_text(owner, text)
-        typer.echo("Imported " + ", ".join(f"{n} {name}" for name, n in counts.items()) + ".")
+        report = portability.import_file(owner, raw, dry_run=dry_run)
+        if as_json:
+            print_json(report.as_json())
+            return
+        if dry_run:
+            typer.echo(f"Dry run: nothing was changed. Importing {file} would:")
+            added, changed = "to add", "to change"
+        else:
+            typer.echo(f"Imported {file}:")
+            added, changed = "added", "changed"
+        lines = []
+        if report.profile:
+            lines.append(f"settings: {changed if report.profile == 'changed' else 'unchanged'}")
+        for name, tally in report.records.items():
+            if tally.added or tally.changed or tally.unchanged:
+                lines.append(
+                    f"{name}: {tally.added} {added}, {tally.changed} {changed}, "
+                    f"{tally.unchanged} unchanged"
+                )
+        for line in lines or ["the file holds no records"]:
+            typer.echo(f"  {line}")

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from followup.core.errors import NotFound
 from followup.core.models import FollowUp, Profile
@@ -23,6 +24,7 @@ from followup.lib.vocabulary import UnknownZone, zone
 __all__ = [
     "LOCAL_USERNAME",
     "ROW_FIELDS",
+    "attention_rows",
     "country_for_zone",
     "due_rows",
     "end_of_day",
@@ -149,6 +151,23 @@ def due_rows(owner: Owner, until: datetime | None = None) -> list[dict[str, Any]
     return list(qs.order_by("due", "id").values(*ROW_FIELDS))
 
 
+def attention_filter() -> Q:
+    """Sends that need the person: failed (a bounce, a refusal, an interrupted send nobody can
+    check), or approved and waiting to be tried again after an error."""
+    return Q(status=FollowUp.Status.FAILED) | (
+        Q(status=FollowUp.Status.APPROVED) & ~Q(last_error="")
+    )
+
+
+def attention_rows(owner: Owner) -> list[dict[str, Any]]:
+    """Follow-ups whose send needs attention (see `attention_filter`), each with its error,
+    failed ones first, then by due time."""
+    qs = FollowUp.objects.filter(attention_filter(), owner=owner, channel="email")
+    rows = list(qs.order_by("due", "id").values(*ROW_FIELDS, "last_error", "next_attempt_at"))
+    rows.sort(key=lambda row: row["status"] != FollowUp.Status.FAILED)
+    return rows
+
+
 def follow_up_row(fu: FollowUp) -> dict[str, Any]:
     """The same row shape as `due_rows`, from a model instance."""
     recipient = fu.recipient
@@ -187,4 +206,8 @@ def row_json(row: dict[str, Any]) -> dict[str, Any]:
     if row["subject"] or row["body"]:
         data["subject"] = row["subject"]
         data["body"] = row["body"]
+    if "last_error" in row:  # an attention row: why the send failed, and when it is tried next
+        data["last_error"] = row["last_error"]
+        retry = row.get("next_attempt_at")
+        data["next_attempt_at"] = retry.isoformat() if retry else None
     return data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup.front import views
+from followup.front import outbox, views
 
 urlpatterns = [
     path("", views.today, name="today"),
@@ -19,6 +19,8 @@ urlpatterns = [
     path("follow-ups/<int:follow_up_id>/draft/", views.draft, name="draft"),
     path("follow-ups/<int:follow_up_id>/draft/check/", views.draft_check, name="draft-check"),
     path("follow-ups/<int:follow_up_id>/draft.eml", views.draft_eml, name="draft-eml"),
+    path("follow-ups/<int:follow_up_id>/retry/", outbox.retry, name="follow-up-retry"),
+    path("follow-ups/<int:follow_up_id>/unapprove/", outbox.unapprove, name="follow-up-unapprove"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/questions/", views.question_bank, name="question-bank"),
     path("settings/questions/preview/", views.question_bank_preview, name="question-bank-preview"),

@@ -318,7 +318,7 @@ def test_the_cli_import_round_trips_through_a_file(cli_json, run_cli, acme, tmp_
     Contact.objects.all().delete()
     result = run_cli("import", str(exported))
     assert result.returncode == 0, result.stderr
-    assert "1 applications" in result.stdout
+    assert "applications: 1 added, 0 changed, 0 unchanged" in result.stdout
     after = tmp_path / "again.json"
     run_cli("export", "--output", str(after))
     assert json.loads(after.read_text()) == before

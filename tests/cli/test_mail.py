@@ -146,13 +146,24 @@ def test_approve_outbox_and_the_worker_sending_it(run_cli, owner, account, smtp_
     assert run_cli("mail", "outbox").stdout.startswith("The outbox is empty.")
 
 
-def test_approve_at_the_due_time_says_when_in_local_time(run_cli, owner):
+def test_approve_at_the_due_time_says_when_in_local_time(run_cli, owner, account):
     _, (fu,) = make_application(owner)
     result = run_cli("approve", fu.pk)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"Follow-up {fu.pk} (thank_you) approved: it goes to ")
     assert " EAT." in result.stdout  # the recipient's zone, Africa/Nairobi
-    assert "No mail account yet" in result.stderr
+    assert "No mail account" not in result.stderr
+
+
+def test_approve_without_a_mail_account_promises_no_send_and_offers_the_mail_app(run_cli, owner):
+    _, (fu,) = make_application(owner)
+    result = run_cli("approve", fu.pk)
+    assert result.returncode == 0, result.stderr
+    assert "nothing is sent" in result.stdout and "it goes to" not in result.stdout
+    assert (
+        f"`followup draft {fu.pk}`" in result.stdout and f"`followup sent {fu.pk}`" in result.stdout
+    )
+    assert "No mail account yet" in result.stderr and "`followup mail add`" in result.stderr
 
 
 def test_approve_an_unknown_id_exits_2(run_cli, owner, unchanged):

@@ -45,6 +45,7 @@ def valid_export(owner, record_interview, sample):
         record_interview()
         sample["json"] = portability.export_data(owner)
         sample["csv"] = portability.export_text(owner, "csv")
+        sample["zip"] = portability.export_zip(owner)
     return sample
 
 
@@ -91,3 +92,21 @@ def test_a_mutated_csv_export_is_stored_or_refused_in_one_line(owner, valid_expo
     cut = data.draw(st.integers(min_value=0, max_value=len(lines[index])))
     lines[index] = lines[index][:cut] + data.draw(st.text(max_size=20)) + lines[index][cut:]
     _import_refused_or_stored(owner, "\n".join(lines) + "\n")
+
+
+@settings(derandomize=True, max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_a_damaged_zip_export_is_stored_or_refused_in_one_line(owner, valid_export, data):
+    raw = bytearray(valid_export["zip"])
+    for _ in range(data.draw(st.integers(min_value=1, max_value=4))):
+        index = data.draw(st.integers(min_value=0, max_value=len(raw) - 1))
+        raw[index] = data.draw(st.integers(min_value=0, max_value=255))
+    try:
+        with transaction.atomic():
+            try:
+                portability.import_file(owner, bytes(raw))
+            except InvalidInput as exc:
+                assert exc.field and exc.message and "\n" not in exc.message
+            raise Rollback
+    except Rollback:
+        pass

@@ -9,7 +9,8 @@ Rows change with conditional UPDATEs (`.filter(pk=…, status=…).update(…)`)
 the worker may act on the same row at once, and only the first change counts.
 
     planned   → approved         approve (email: send_after inside working hours)
-    approved  → planned          unapprove
+    approved/failed → planned    unapprove (the person sends it themselves, or not at all)
+    failed, or approved after a send error → approved, to go out now    retry_send
     planned/approved → sent, done, skipped, cancelled    by hand; a reply makes it done
     approved check-ins → cancelled                       a reply on the application
     approved  → sending          the sender's claim (followup.mail.sender)
@@ -176,16 +177,80 @@ def approve(
     return fu
 
 
+UNAPPROVABLE = (S.APPROVED, S.FAILED)
+
+
 def unapprove(owner: Owner, follow_up_id: int | str) -> FollowUp:
-    """Take an approved follow-up back to planned, as long as the sender has not claimed it."""
+    """Take an approved follow-up (or one whose send failed) back to planned, as long as the
+    sender has not claimed it: it waits for the person again, who may send it themselves. It
+    keeps its Message-ID, so a reply to a copy that did go out is still noticed."""
     fu = get_follow_up(owner, follow_up_id)
-    updated = FollowUp.objects.filter(owner=owner, pk=fu.pk, status=S.APPROVED).update(
-        status=S.PLANNED, send_after=None, next_attempt_at=None, updated_at=timezone.now()
+    updated = FollowUp.objects.filter(owner=owner, pk=fu.pk, status__in=UNAPPROVABLE).update(
+        status=S.PLANNED,
+        send_after=None,
+        next_attempt_at=None,
+        lease_until=None,
+        attempts=0,
+        last_error="",
+        updated_at=timezone.now(),
     )
     if not updated:
         fu.refresh_from_db(fields=["status"])
         raise InvalidInput("followup_id", f"follow-up {fu.pk} is {fu.status}, not approved")
     fu.refresh_from_db()
+    return fu
+
+
+def needs_attention(fu: FollowUp) -> bool:
+    """A send that failed for good, or an approved one waiting to be tried again after an
+    error: what Today, the Draft page and `followup due` show with its error."""
+    return fu.status == S.FAILED or (fu.status == S.APPROVED and bool(fu.last_error))
+
+
+def retry_send(owner: Owner, follow_up_id: int | str, now: datetime | None = None) -> FollowUp:
+    """Try a send that failed again, now: back in the outbox (approved, attempts reset, to go
+    out with the worker's next batch), with the same Message-ID so a copy that did go out
+    threads with the new one. An approved one waiting after an error is tried at once. An
+    address that bounced is refused until the contact is corrected."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        fu = get_follow_up(owner, follow_up_id)
+        if fu.channel != p.EMAIL or not needs_attention(fu):
+            raise InvalidInput(
+                "followup_id",
+                f"follow-up {fu.pk} is {fu.status}; only an email whose send failed can be retried",
+            )
+        check_sendable(fu)
+        was = fu.status
+        values: dict[str, object] = {
+            "status": S.APPROVED,
+            "attempts": 0,
+            "last_error": "",
+            "send_after": now,
+            "next_attempt_at": now,
+            "lease_until": None,
+            "handed_at": None,
+            "accepted_at": None,
+            "bounced_at": None,
+            "updated_at": now,
+        }
+        if not fu.message_id:
+            values["message_id"] = new_message_id(owner)
+        if not FollowUp.objects.filter(owner=owner, pk=fu.pk, status=was).update(**values):
+            fu.refresh_from_db(fields=["status"])
+            raise InvalidInput(
+                "followup_id", f"follow-up {fu.pk} is {fu.status}; it can no longer be retried"
+            )
+        for name, value in values.items():
+            setattr(fu, name, value)
+        log_event(
+            owner,
+            fu.application,
+            Event.Kind.FOLLOW_UP_APPROVED,
+            f"{fu.get_kind_display()}: sending again",
+            follow_up=fu,
+            at=now,
+        )
     return fu
 
 
