@@ -459,7 +459,7 @@ def application_json(application: Application) -> dict[str, object]:
     }
 
 
-def row_json(row: Mapping[str, Any]) -> dict[str, object]:
+def application_row_json(row: Mapping[str, Any]) -> dict[str, object]:
     """The stable JSON of a list row (`application list --json`)."""
     applied = row["applied_on"]
     due = row["next_due"]
