@@ -230,8 +230,7 @@ Please let me know if you have any questions, or if there's anything else that w
 
 # A status check-in on an application that never reached an interview: short, names the role
 # and the day they applied, restates interest, offers more; nothing about an interview.
-_APPLICATION_CHECK_IN_BODY = (
-    """\
+_APPLICATION_CHECK_IN_BODY = """\
 {{ greeting }}
 
 I hope you're well. I applied for the {{ role_title }} role at {{ company_name }}{% if applied_date_text %} on {{ applied_date_text }}{% endif %}, and I wanted to follow up to make sure my application reached the right person.
@@ -245,7 +244,6 @@ If it's useful, I'd welcome a short call to talk about how my experience fits wh
 Thank you for your time and consideration,
 {{ signature }}
 """
-)
 
 _CALL_SCRIPT_SUBJECT = (
     "Call {{ recipient_name or company_name }} about the {{ role_title }} role{% if recipient_name %}"
