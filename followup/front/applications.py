@@ -75,6 +75,15 @@ class ApplicationForm(AccessibleForm):
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The companies already known, suggested as one types (as on Record an interview).
+        self.fields["company"].widget.attrs.update(
+            {
+                "hx-get": reverse("company-options"),
+                "hx-trigger": "input changed delay:200ms, focus once",
+                "hx-target": "#company-options",
+                "hx-swap": "innerHTML",
+            }
+        )
         if editing:
             stage = self.fields["stage"]
             assert isinstance(stage, forms.ChoiceField)
