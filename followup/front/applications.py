@@ -125,14 +125,14 @@ def application_list(request: AuthenticatedRequest) -> HttpResponse:
     rows: list[dict[str, Any]] = []
     has_more = False
     try:
-        queryset = services.list_applications(
+        rows = services.application_page(
             request.user,
             status=criteria.get("status") or None,
             search=criteria.get("q") or "",
             include_archived=bool(criteria.get("archived")),
+            offset=(page - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE + 1,  # one more tells whether there is a next page
         )
-        start = (page - 1) * PAGE_SIZE
-        rows = list(queryset[start : start + PAGE_SIZE + 1])
         has_more = len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE]
         for row in rows:

@@ -3,14 +3,20 @@ in the list, edit it, search, show more, delete it and undo."""
 
 from __future__ import annotations
 
+import os
 import re
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from followup.core.models import Application, Company
 
 pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def test_add_an_application_without_an_interview_and_find_it_everywhere(page, web):
@@ -104,3 +110,48 @@ def test_search_and_show_more_in_place(page, web, owner):
     page.get_by_role("button", name="Search").click()
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Lighthouse keeper")
+
+
+@pytest.mark.skipif(
+    os.environ.get("FOLLOWUP_SCREENSHOTS") != "1",
+    reason="set FOLLOWUP_SCREENSHOTS=1 to refresh docs/screenshots",
+)
+def test_take_the_applications_screenshots_from_demo_data(browser, web, owner):
+    from followup.core import demo, services
+
+    demo.create_demo(owner)
+    applied = services.add_application(
+        owner,
+        services.ApplicationInput(
+            company="Nyota Bank",
+            role="Relationship Manager, SME Banking",
+            applied=(timezone.localdate() - timedelta(days=3)).isoformat(),
+            url="https://nyota-bank.example/careers/rm-sme",
+            location="Nairobi, hybrid",
+            salary="KES 180,000-220,000 a month",
+            source="Referral from a former colleague",
+            cv="CV 2025, banking",
+        ),
+    )
+    services.add_application(
+        owner,
+        services.ApplicationInput(
+            company="Kilima Foods", role="Key Account Manager", stage="saved", source="LinkedIn"
+        ),
+    )
+    shots = {
+        "applications.png": "/applications/",
+        "application-without-interview.png": f"/applications/{applied.pk}/",
+    }
+    desktop = browser.new_context(
+        viewport={"width": 1280, "height": 860}, locale="en-GB", timezone_id="Africa/Nairobi"
+    )
+    try:
+        tab = desktop.new_page()
+        tab.goto(web.sign_in_url)
+        for name, path in shots.items():
+            tab.goto(f"{web.base_url}{path}")
+            tab.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    finally:
+        desktop.close()
+    assert all((SCREENSHOTS / name).stat().st_size > 10_000 for name in shots)

@@ -258,3 +258,16 @@ def test_the_list_runs_one_query_for_a_page_at_any_size(owner, monday_morning):
         Application(owner=owner, company=company, role_title=f"Role {i}") for i in range(1000)
     )
     assert page_queries() == small == 1
+
+
+def test_a_page_of_the_list_is_one_query_in_the_lists_order(owner, monday_morning):
+    company = Company.objects.create(owner=owner, name="Acme")
+    Application.objects.bulk_create(
+        Application(owner=owner, company=company, role_title=f"Role {i}") for i in range(30)
+    )
+    everything = [row["pk"] for row in services.list_applications(owner)]
+    with CaptureQueriesContext(connection) as captured:
+        second = services.application_page(owner, offset=10, limit=10)
+    assert len(captured) == 1
+    assert [row["pk"] for row in second] == everything[10:20]
+    assert services.application_page(owner, search="nobody") == []

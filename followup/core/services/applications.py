@@ -184,12 +184,13 @@ def add_application(owner: Owner, data: ApplicationInput) -> Application:
         application = Application.objects.create(
             owner=owner, company=_company(owner, company_name), **values
         )
-        when = f", applied {long_date(applied)}" if applied else ""
         log_event(
             owner,
             application,
             Event.Kind.APPLICATION_ADDED,
-            f"Application added ({application.get_status_display().lower()}{when})",
+            f"Application added: applied on {long_date(applied)}"
+            if applied
+            else "Application added: saved, not applied to yet",
         )
         replan(owner, application)
     return application
@@ -215,9 +216,12 @@ def edit_application(
         new["role_title"] = _line(changes["role"], "role", 200, required=True)
     stage = _stage(changes["stage"], STAGES) if "stage" in changes else application.status
     if "applied" in changes:
-        applied = _applied(changes["applied"], _today(owner))  # type: ignore[arg-type]
+        today = _today(owner)
+        applied = _applied(changes["applied"], today)  # type: ignore[arg-type]
         if applied is not None and stage == Application.Status.SAVED:
             raise InvalidInput("applied", "a saved application has not been applied to yet")
+        if applied is None and stage == Application.Status.APPLIED:
+            applied = application.applied_on or today  # as on adding: an applied one is dated
         new["applied_on"] = applied
     if "url" in changes:
         new["job_url"] = _url(changes["url"])
@@ -394,17 +398,9 @@ LIST_FIELDS = (
 SEARCH_MAX = 200
 
 
-def list_applications(
-    owner: Owner,
-    status: str | None = None,
-    search: str | None = None,
-    include_archived: bool = False,
-) -> QuerySet[Application, dict[str, Any]]:
-    """The owner's applications as list rows (`LIST_FIELDS`), most recently active first: one
-    query for any slice of it (the next open follow-up is a subquery, contacts are matched
-    by subqueries), so a page costs the same at 10 and at 10,000 applications. `search`
-    matches the company, the role and the names of the recruiter, the interviewers and the
-    people of logged interactions, in any case."""
+def _matching(
+    owner: Owner, status: str | None, search: str | None, include_archived: bool
+) -> QuerySet[Application]:
     qs = Application.objects.filter(owner=owner)
     if status:
         qs = qs.filter(status=_stage(status, STAGES))
@@ -425,11 +421,15 @@ def list_applications(
             | Q(pk__in=interviewed)
             | Q(pk__in=talked_to)
         )
+    return qs.order_by("-updated_at", "-id")
+
+
+def _rows(applications: QuerySet[Application]) -> QuerySet[Application, dict[str, Any]]:
     next_open = FollowUp.objects.filter(
         application=OuterRef("pk"), status__in=FollowUp.OPEN
     ).order_by("due", "id")
     return (
-        qs.annotate(
+        applications.annotate(
             company_name=F("company__name"),
             next_due=Subquery(next_open.values("due")[:1]),
             next_due_tz=Subquery(next_open.values("due_tz")[:1]),
@@ -437,6 +437,36 @@ def list_applications(
         .order_by("-updated_at", "-id")
         .values(*LIST_FIELDS)
     )
+
+
+def list_applications(
+    owner: Owner,
+    status: str | None = None,
+    search: str | None = None,
+    include_archived: bool = False,
+) -> QuerySet[Application, dict[str, Any]]:
+    """The owner's applications as list rows (`LIST_FIELDS`), most recently active first, in
+    one query (the next open follow-up is a subquery, contacts are matched by subqueries).
+    `search` matches the company, the role and the names of the recruiter, the interviewers
+    and the people of logged interactions, in any case. A page of it: `application_page`."""
+    return _rows(_matching(owner, status, search, include_archived))
+
+
+def application_page(
+    owner: Owner,
+    status: str | None = None,
+    search: str | None = None,
+    include_archived: bool = False,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+) -> list[dict[str, Any]]:
+    """`limit` rows of `list_applications` from `offset`, in one query that costs the same at
+    10 and at 10,000 applications: the page's ids are picked first (a LIMIT subquery), and
+    only those rows are joined and get their next follow-up (annotating first computed the
+    subquery for every application before sorting: 70 ms at 10,000, bench_web.py)."""
+    ids = _matching(owner, status, search, include_archived).values("pk")[offset : offset + limit]
+    return list(_rows(Application.objects.filter(pk__in=ids)))
 
 
 def application_json(application: Application) -> dict[str, object]:
