@@ -201,3 +201,10 @@ def test_the_nav_links_to_applications(client, owner):
 def test_anonymous_visitors_are_sent_to_sign_in(owner):
     assert Client().get("/applications/").status_code == 302
     assert not FollowUp.objects.exists()
+
+
+def test_the_check_in_template_can_be_edited_with_a_preview(client, owner):
+    page = client.get("/settings/templates/application_check_in/").content.decode()
+    assert "Application check-in" in page
+    assert "I applied for the Sales Executive role at Savanna Mobile on Monday 24 November" in page
+    assert "applied_date_text" in page  # listed among the names a template can use
