@@ -266,8 +266,12 @@ _CALL_SCRIPT_BODY = """\
 Call {{ recipient_name or company_name }}{% if recipient_name %} at {{ company_name }}{% endif %} about the {{ role_title }} role, to {{ purposes.get(kind, "follow up") }}.
 
 Talking points:
+{% if kind == "application_check_in" %}
+- "{{ hello }}, this is {{ candidate_name }}. I applied for the {{ role_title }} role{% if applied_date_text %} on {{ applied_date_text }}{% endif %}, and I'm calling to make sure my application reached the right person."
+{% else %}
 - "{{ hello }}, this is {{ candidate_name }}. We spoke{% if interview_date_text %} on {{ interview_date_text }}{% endif %} about the {{ role_title }} role."
 - Thank them for their time{% if discussed_topic %} and recall something specific: {{ discussed_topic }}{% endif %}.
+{% endif %}
 - Say you're still very interested{% if assertive %}, and confident you can make a real difference in the role{% endif %}.
 {% if promised_phrase %}
 - They said "{{ promised_phrase }}": ask politely where things stand.
@@ -280,7 +284,7 @@ The question to ask:
 {% endfor %}
 
 If you reach voicemail:
-"{{ hello }}, this is {{ candidate_name }}, following up on the {{ role_title }} role at {{ company_name }}. Thank you again for your time{% if interview_weekday %} on {{ interview_weekday }}{% endif %}. I'm still very interested and would welcome an update. {% if candidate_phone %}You can reach me on {{ candidate_phone }}. {% endif %}I'll also send a short email. Thank you, and have a good day."
+"{{ hello }}, this is {{ candidate_name }}, following up on the {{ role_title }} role at {{ company_name }}. {% if kind != "application_check_in" %}Thank you again for your time{% if interview_weekday %} on {{ interview_weekday }}{% endif %}. {% endif %}I'm still very interested and would welcome an update. {% if candidate_phone %}You can reach me on {{ candidate_phone }}. {% endif %}I'll also send a short email. Thank you, and have a good day."
 
 Afterwards, note what they said and log the call.
 """

@@ -78,3 +78,6 @@ def test_the_built_in_template_validates_and_has_a_label() -> None:
 def test_a_phone_check_in_gets_a_call_script_about_the_application() -> None:
     script = render_draft(APPLICATION_CHECK_IN, dataclasses.replace(CONTEXT, channel=PHONE))
     assert "to ask where your application stands" in script.body
+    assert "I applied for the Sales Executive role on Monday 1 December" in script.body
+    assert "We spoke" not in script.body and "your time on" not in script.body
+    assert "interview" not in script.body.lower()
