@@ -31,6 +31,11 @@ def add(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Add an application before any interview: a saved posting or one you applied to."""
+    if sys.stdin.isatty() and not as_json:
+        if not company:
+            company = typer.prompt("Company")
+        if not role:
+            role = typer.prompt("Role")
     if not company:
         fail("company", "is required (--company NAME)")
     if not role:
