@@ -208,3 +208,32 @@ def test_the_check_in_template_can_be_edited_with_a_preview(client, owner):
     assert "Application check-in" in page
     assert "I applied for the Sales Executive role at Savanna Mobile on Monday 24 November" in page
     assert "applied_date_text" in page  # listed among the names a template can use
+
+
+def test_recording_an_interview_from_the_application_page_attaches_it(
+    client, owner, monday_morning
+):
+    application = add(owner)
+    assert FollowUp.objects.filter(application=application, status="planned").count() == 1
+    form = client.get(f"/interviews/new/?application={application.pk}").content.decode()
+    assert f'name="application" value="{application.pk}"' in form
+    response = client.post(
+        "/interviews/new/",
+        {
+            "application": application.pk,
+            "start": "2025-12-01T08:00",
+            "tz": "Africa/Nairobi",
+            "format": "video",
+            "duration": "45",
+            "interviewers": "Wanjiku Kamau <wanjiku@savanna.example>",
+        },
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "interviewing"
+    kinds = set(
+        FollowUp.objects.filter(application=application, status="planned").values_list(
+            "kind", flat=True
+        )
+    )
+    assert "application_check_in" not in kinds and "thank_you" in kinds
