@@ -1,8 +1,9 @@
 """The web pages at scale, rendered by Django on every visit (there is no page cache).
 
 A throwaway SQLite home holds two people: one with 10,000 applications, 50,000 follow-ups and
-20,000 contacts, one with 10 applications. For each of Today, an Application page and the Pipeline it prints,
-measured in the same run through the whole middleware stack, signed in (direct WSGI calls):
+20,000 contacts, one with 10 applications. For each of Today, an Application page, the Pipeline and the
+Applications list (and a search of it) it prints, measured in the same run through the whole
+middleware stack, signed in (direct WSGI calls):
 
 - the page's median time (CPU time of the thread serving it, SQLite included) for the person
   with 10,000 applications;
@@ -335,6 +336,8 @@ def run() -> tuple[Path | None, list[str]]:
             "Today": "/",
             "Application": f"/applications/{application.pk}/",
             "Pipeline": "/pipeline/",
+            "Applications": "/applications/",
+            "Applications search": "/applications/?q=role+9&status=interviewing",
         }
 
     def query_count(cookies: dict[str, str], url: str) -> int:

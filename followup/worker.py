@@ -1,5 +1,5 @@
 """The worker: one loop over one explicit list of periodic tasks (TASKS below) — sending, lease
-recovery, mailbox polls, ladder expiry, push reminders and the daily digest.
+recovery, mailbox polls, ladder expiry, push reminders, the daily digest and emptying the trash.
 
 `followup worker` runs `run(stop_event)` in the foreground (SIGTERM/SIGINT set the stop event; the
 loop stops between rows, never mid-row); `followup worker --once` runs every task once;
@@ -23,6 +23,7 @@ from types import FrameType
 from django.db import close_old_connections, connection
 
 from followup.core.services import expire_ladders
+from followup.core.services.trash import purge_trash
 from followup.mail import poller, sender
 from followup.notify import digest, push
 
@@ -50,6 +51,7 @@ POLL_INTERVAL = 15.0  # each account has its own interval; this only looks for d
 EXPIRE_LADDERS_INTERVAL = 3600.0
 REMINDERS_INTERVAL = 30.0
 DIGEST_INTERVAL = 60.0
+PURGE_TRASH_INTERVAL = 3600.0  # rows stay in the trash for days: once an hour is plenty
 
 
 def _recover(stop_event: threading.Event) -> object:
@@ -78,6 +80,11 @@ def _digest(stop_event: threading.Event) -> object:
     return digest.run_digest(stop_event=stop_event)
 
 
+def _purge_trash(stop_event: threading.Event) -> object:
+    """Delete for good what has been in the trash longer than trash.TRASH_DAYS."""
+    return purge_trash()
+
+
 def tasks() -> list[Task]:
     """Every periodic task of the worker, in the order one loop runs them. A fresh list each
     call: the schedule (next_run, runs) belongs to one loop."""
@@ -88,6 +95,7 @@ def tasks() -> list[Task]:
         Task("expire_ladders", EXPIRE_LADDERS_INTERVAL, _expire_ladders),
         Task("reminders", REMINDERS_INTERVAL, _reminders),
         Task("digest", DIGEST_INTERVAL, _digest),
+        Task("purge_trash", PURGE_TRASH_INTERVAL, _purge_trash),
     ]
 
 

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import typer
 
-from followup.cli import calendar, digest, follow_ups, interviews, mail, notify, profile, system
+from followup.cli import (
+    applications,
+    calendar,
+    digest,
+    follow_ups,
+    interviews,
+    mail,
+    notify,
+    profile,
+    system,
+)
 from followup.cli.shell import group, select_user
 
 __all__ = ["app", "main"]
@@ -41,6 +51,17 @@ interview_app = group("Record and import interviews.")
 interview_app.command("add")(interviews.add)
 interview_app.command("import")(interviews.import_invitation)
 app.add_typer(interview_app, name="interview")
+
+application_app = group("Applications before any interview: add, edit, archive, delete, list.")
+application_app.command("add")(applications.add)
+application_app.command("edit")(applications.edit)
+application_app.command("show")(applications.show)
+application_app.command("archive")(applications.archive)
+application_app.command("unarchive")(applications.unarchive)
+application_app.command("delete")(applications.delete)
+application_app.command("restore")(applications.restore)
+application_app.command("list")(applications.list_applications)
+app.add_typer(application_app, name="application")
 
 app.command("plan")(interviews.plan)
 app.command("due")(follow_ups.due)

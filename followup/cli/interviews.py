@@ -49,7 +49,9 @@ def add(
     ),
     round_name: str = typer.Option(None, "--round", help="Round name, e.g. 'Panel'."),
     format: str = typer.Option("video", help="phone, video or onsite."),
-    application: int = typer.Option(None, help="Add a further round to this application id."),
+    application: int = typer.Option(
+        None, help="Attach it to this existing application (its company and role)."
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Record an interview and print the plan of follow-ups."""

@@ -18,7 +18,13 @@ from typing import Any
 from followup.drafting.context import Draft, DraftContext, content_words
 from followup.drafting.defaults import DEFAULT_TEMPLATES
 from followup.drafting.render import single_line
-from followup.planner.types import CAREERS_CHECK, CHECK_IN_KINDS, PHONE, THANK_YOU
+from followup.planner.types import (
+    APPLICATION_CHECK_IN,
+    CAREERS_CHECK,
+    CHECK_IN_KINDS,
+    PHONE,
+    THANK_YOU,
+)
 
 __all__ = [
     "CODES",
@@ -54,6 +60,8 @@ MAX_WORDS = 200
 MAX_SUBJECT_CHARS = 78
 LENGTH_CHECKED_KINDS = frozenset({THANK_YOU}) | CHECK_IN_KINDS
 NOTE_TO_SELF_KINDS = frozenset({CAREERS_CHECK})
+# Kinds written before any interview: there is nothing discussed to recall.
+BEFORE_INTERVIEW_KINDS = frozenset({APPLICATION_CHECK_IN})
 
 
 @dataclass(frozen=True)
@@ -343,7 +351,7 @@ def check_draft(
         warnings.append(DraftWarning(MISSING_ROLE, f"The {what} does not name the role ({role})."))
 
     # missing_detail
-    if addressed:
+    if addressed and kind not in BEFORE_INTERVIEW_KINDS:
         details = _detail_words(ctx)
         if not details:
             warnings.append(

@@ -115,6 +115,7 @@ class DraftContext:
     company_website: str | None = None
     sent_on: date | None = None  # the local day the follow-up goes out, when known
     candidate_phone: str | None = None
+    applied_on: date | None = None  # the day the application went in, when known
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
@@ -439,6 +440,7 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "is_panel": "true when there was more than one interviewer",
     "careers_url": "the company's careers page, or empty",
     "company_website": "the company's website, or empty",
+    "applied_date_text": 'the day you applied, in words, e.g. "Monday 1 December", or empty',
 }
 
 TemplateValue = str | int | bool | tuple[str, ...] | tuple[dict[str, str], ...] | dict[str, str]
@@ -500,4 +502,5 @@ def template_vars(kind: str, ctx: DraftContext) -> dict[str, TemplateValue]:
         "is_panel": ctx.panel_size > 1,
         "careers_url": (ctx.careers_url or "").strip(),
         "company_website": (ctx.company_website or "").strip(),
+        "applied_date_text": _date_text(ctx.applied_on),
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from followup.drafting.context import DEFAULT_QUESTION_BANK, TemplateSource
 from followup.planner.types import (
+    APPLICATION_CHECK_IN,
     CAREERS_CHECK,
     CHECK_IN,
     CHECK_IN_2,
@@ -227,6 +228,23 @@ Please let me know if you have any questions, or if there's anything else that w
     + _SIGN_OFF
 )
 
+# A status check-in on an application that never reached an interview: short, names the role
+# and the day they applied, restates interest, offers more; nothing about an interview.
+_APPLICATION_CHECK_IN_BODY = """\
+{{ greeting }}
+
+I hope you're well. I applied for the {{ role_title }} role at {{ company_name }}{% if applied_date_text %} on {{ applied_date_text }}{% endif %}, and I wanted to follow up to make sure my application reached the right person.
+
+I remain very interested in the role and in the work {{ company_name }} is doing. I'd be glad to send anything else that would help, such as references or examples of my work.
+{% if assertive %}
+
+If it's useful, I'd welcome a short call to talk about how my experience fits what the team needs.
+{% endif %}
+
+Thank you for your time and consideration,
+{{ signature }}
+"""
+
 _CALL_SCRIPT_SUBJECT = (
     "Call {{ recipient_name or company_name }} about the {{ role_title }} role{% if recipient_name %}"
     " at {{ company_name }}{% endif %}"
@@ -242,13 +260,18 @@ _CALL_SCRIPT_BODY = """\
     "keep_warm": "keep in touch and ask about openings",
     "deliverable": "follow up on what you promised to send",
     "careers_check": "ask about new openings",
+    "application_check_in": "ask where your application stands",
 } %}
 {% set hello = "Hi " ~ (greeting_name or "there") %}
 Call {{ recipient_name or company_name }}{% if recipient_name %} at {{ company_name }}{% endif %} about the {{ role_title }} role, to {{ purposes.get(kind, "follow up") }}.
 
 Talking points:
+{% if kind == "application_check_in" %}
+- "{{ hello }}, this is {{ candidate_name }}. I applied for the {{ role_title }} role{% if applied_date_text %} on {{ applied_date_text }}{% endif %}, and I'm calling to make sure my application reached the right person."
+{% else %}
 - "{{ hello }}, this is {{ candidate_name }}. We spoke{% if interview_date_text %} on {{ interview_date_text }}{% endif %} about the {{ role_title }} role."
 - Thank them for their time{% if discussed_topic %} and recall something specific: {{ discussed_topic }}{% endif %}.
+{% endif %}
 - Say you're still very interested{% if assertive %}, and confident you can make a real difference in the role{% endif %}.
 {% if promised_phrase %}
 - They said "{{ promised_phrase }}": ask politely where things stand.
@@ -261,7 +284,7 @@ The question to ask:
 {% endfor %}
 
 If you reach voicemail:
-"{{ hello }}, this is {{ candidate_name }}, following up on the {{ role_title }} role at {{ company_name }}. Thank you again for your time{% if interview_weekday %} on {{ interview_weekday }}{% endif %}. I'm still very interested and would welcome an update. {% if candidate_phone %}You can reach me on {{ candidate_phone }}. {% endif %}I'll also send a short email. Thank you, and have a good day."
+"{{ hello }}, this is {{ candidate_name }}, following up on the {{ role_title }} role at {{ company_name }}. {% if kind != "application_check_in" %}Thank you again for your time{% if interview_weekday %} on {{ interview_weekday }}{% endif %}. {% endif %}I'm still very interested and would welcome an update. {% if candidate_phone %}You can reach me on {{ candidate_phone }}. {% endif %}I'll also send a short email. Thank you, and have a good day."
 
 Afterwards, note what they said and log the call.
 """
@@ -295,6 +318,10 @@ DEFAULT_TEMPLATES: dict[str, TemplateSource] = {
     DELIVERABLE: TemplateSource(
         "As promised: {{ deliverable_item }} ({{ role_title }})",
         _DELIVERABLE_BODY,
+    ),
+    APPLICATION_CHECK_IN: TemplateSource(
+        "Following up on my application: {{ role_title }} at {{ company_name }}",
+        _APPLICATION_CHECK_IN_BODY,
     ),
     CALL_SCRIPT: TemplateSource(_CALL_SCRIPT_SUBJECT, _CALL_SCRIPT_BODY),
 }

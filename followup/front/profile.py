@@ -125,4 +125,5 @@ def sample_context(
         else services.question_bank_for(profile),
         careers_url="https://savanna-mobile.example/careers",
         panel_size=2,
+        applied_on=date(2025, 11, 24),
     )

@@ -254,6 +254,7 @@ def section_queryset(owner: Owner, tz: str, section: str) -> QuerySet[FollowUp]:
 # Pipeline
 
 PIPELINE_ORDER = (
+    Application.Status.SAVED,
     Application.Status.APPLIED,
     Application.Status.INTERVIEWING,
     Application.Status.OFFER,
@@ -302,20 +303,16 @@ def pipeline(owner: Owner, per_column: int = PIPELINE_LIMIT) -> list[Column]:
     """Applications by status, the most recently active first: one count query and one query
     for the first cards of every column (each column's ids picked on the pipeline index);
     the same two whatever the size."""
+    # Archived applications are put away: not on the board.
+    live = Application.objects.filter(owner=owner, archived_at__isnull=True)
     counts = dict(
-        Application.objects.filter(owner=owner)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
+        live.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
     picked = Q()
     for status in PIPELINE_ORDER:
         if counts.get(status):
             first_ids = (
-                Application.objects.filter(owner=owner, status=status)
-                .order_by("-updated_at", "-id")
-                .values("pk")[:per_column]
+                live.filter(status=status).order_by("-updated_at", "-id").values("pk")[:per_column]
             )
             picked |= Q(pk__in=first_ids)
     # No column has a card: Q() would pick every application.
@@ -338,7 +335,9 @@ def pipeline(owner: Owner, per_column: int = PIPELINE_LIMIT) -> list[Column]:
 def applications_with_status(owner: Owner, status: str) -> QuerySet[Application, dict[str, Any]]:
     """One column's cards, as the board orders them (pages of it: "Show more", "See all")."""
     return cards(
-        Application.objects.filter(owner=owner, status=status).order_by("-updated_at", "-id")
+        Application.objects.filter(owner=owner, status=status, archived_at__isnull=True).order_by(
+            "-updated_at", "-id"
+        )
     )
 
 

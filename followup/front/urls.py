@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup.front import outbox, views
+from followup.front import applications, outbox, views
 
 urlpatterns = [
     path("", views.today, name="today"),
@@ -12,6 +12,33 @@ urlpatterns = [
     path("interviews/interviewer-row/", views.interviewer_row, name="interviewer-row"),
     path("autocomplete/companies/", views.company_options, name="company-options"),
     path("autocomplete/contacts/", views.contact_options, name="contact-options"),
+    path("applications/", applications.application_list, name="applications"),
+    path("applications/new/", applications.application_new, name="application-new"),
+    path(
+        "applications/<int:application_id>/edit/",
+        applications.application_edit,
+        name="application-edit",
+    ),
+    path(
+        "applications/<int:application_id>/archive/",
+        applications.application_archive,
+        name="application-archive",
+    ),
+    path(
+        "applications/<int:application_id>/unarchive/",
+        applications.application_unarchive,
+        name="application-unarchive",
+    ),
+    path(
+        "applications/<int:application_id>/delete/",
+        applications.application_delete,
+        name="application-delete",
+    ),
+    path(
+        "applications/<int:application_id>/restore/",
+        applications.application_restore,
+        name="application-restore",
+    ),
     path("applications/<int:application_id>/", views.application, name="application"),
     path("applications/<int:application_id>/outcome/", views.set_outcome, name="set-outcome"),
     path("pipeline/", views.pipeline, name="pipeline"),

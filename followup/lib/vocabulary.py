@@ -50,6 +50,7 @@ KIND_LABELS: dict[str, str] = {
     "keep_warm": "Keep-warm note",
     "careers_check": "Careers page check",
     "deliverable": "What you promised",
+    "application_check_in": "Application check-in",
     "call_script": "Phone call script",
 }
 

@@ -23,6 +23,8 @@ from .calendar import (
 from .phrases import Resolution, resolve_phrase
 from .types import (
     ACCEPTED,
+    APPLICATION_CHECK_IN,
+    APPLIED,
     ASSERTIVE,
     CAREERS_CHECK,
     CHECK_IN,
@@ -67,6 +69,9 @@ CHECK_IN_TIME = time(10, 0)  # check-ins, rejection replies, keep-warm notes
 # The ladder, in business days.
 CHECK_IN_WITHOUT_DATE = {STANDARD: 5, ASSERTIVE: 2}
 CHECK_IN_2_AFTER = 5
+# An application that never reached an interview: one status check-in, this many business days
+# after it went in (long enough for a first screening round, as recruiters advise).
+APPLICATION_CHECK_IN_AFTER = {STANDARD: 10, ASSERTIVE: 7}
 FINAL_CHECK_IN_AFTER = 10
 NO_RESPONSE_AFTER = 10
 
@@ -142,14 +147,14 @@ def _lead_contact(app: ApplicationFacts, interview: InterviewFacts | None) -> Pe
 def _zone_name(
     app: ApplicationFacts, interview: InterviewFacts | None, recipient: Person | None
 ) -> str:
-    """The recipient's zone, else the company's, else the interview's."""
+    """The recipient's zone, else the company's, else the interview's, else the user's own."""
     if recipient is not None and recipient.tz:
         return recipient.tz
     if app.company_tz:
         return app.company_tz
     if interview is not None:
         return interview.tz
-    return _FALLBACK_ZONE
+    return app.user_tz or _FALLBACK_ZONE
 
 
 def _holiday_notes(cal: BusinessCalendar, start: date, end: date) -> list[str]:
@@ -428,6 +433,50 @@ def _ladder(
     return _Ladder(follow_ups=rungs, tz=tz, no_response_at=no_response_at)
 
 
+# --- an application without an interview ---------------------------------------------
+
+
+def _application_check_in(
+    app: ApplicationFacts, cal: BusinessCalendar, profile: str
+) -> PlannedFollowUp | None:
+    """One polite status check-in on an application that went in and was never answered: no
+    interview, no reply. A saved posting (not applied to yet) gets nothing."""
+    if app.status != APPLIED or app.applied_on is None or app.interviews:
+        return None
+    if app.last_reply_at is not None:
+        return None  # they answered: whatever comes next is theirs to say
+    recipient = app.recruiter
+    tz = _zone_name(app, None, recipient)
+    n = APPLICATION_CHECK_IN_AFTER[profile]
+    slot = _business_time(cal, cal.add_business_days(app.applied_on, n), CHECK_IN_TIME, tz, None)
+    notes = _holiday_notes(cal, app.applied_on + timedelta(days=1), slot.day)
+    not_counted = f" ({'; '.join(notes)}, not counted)" if notes else ""
+    assertive = (
+        " The assertive profile checks in sooner: a forward role expects initiative."
+        if profile == ASSERTIVE
+        else ""
+    )
+    to = (
+        f" to {_name(recipient)}"
+        if recipient is not None
+        else " (no recruiter is known: address it to the hiring contact or the jobs address)"
+    )
+    reason = (
+        f"You applied on {describe_day(app.applied_on)} and have not heard back: one polite "
+        f"status check-in{to} on the {ordinal(n)} business day after, "
+        f"{describe_time(slot.due)}{not_counted}.{assertive}"
+    )
+    return PlannedFollowUp(
+        slot="application_check_in",
+        kind=APPLICATION_CHECK_IN,
+        due=slot.due,
+        channel=EMAIL,
+        reason=reason,
+        recipient=recipient,
+        extra={"applied_on": app.applied_on.isoformat()},
+    )
+
+
 # --- outcome: rejection reply, keep warm ---------------------------------------------
 
 
@@ -646,6 +695,8 @@ def _validate(app: ApplicationFacts, profile: str) -> None:
             zone(person.tz)
     if app.company_tz:
         zone(app.company_tz)
+    if app.user_tz:
+        zone(app.user_tz)
     for value, what in (
         (app.rejected_at, "rejected_at"),
         (app.no_response_at, "no_response_at"),
@@ -679,6 +730,9 @@ def plan_follow_ups(app: ApplicationFacts, profile: str | None = None) -> list[P
     # Only the latest round has a ladder: a new round replaces the earlier one's.
     if latest is not None and _ladder_is_active(app, latest):
         planned += _ladder(app, latest, cal, chosen).follow_ups
+    application_check_in = _application_check_in(app, cal, chosen)
+    if application_check_in is not None:
+        planned.append(application_check_in)
     rejection = _rejection_reply(app, latest, cal)
     if rejection is not None:
         planned.append(rejection)

@@ -97,6 +97,7 @@ class ApplicationFacts:
     last_reply_at: datetime | None = None  # latest reply recorded on any follow-up
     subdivision: str | None = None  # holiday subdivision, e.g. "ENG" for GB, "CA" for US
     applied_on: date | None = None  # the day the application went in (applied and later)
+    user_tz: str | None = None  # the job seeker's own zone: the last resort for a due time
 
 
 @dataclass(frozen=True)

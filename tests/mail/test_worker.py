@@ -50,6 +50,7 @@ def test_the_worker_runs_one_explicit_list_of_tasks():
         "expire_ladders",
         "reminders",
         "digest",
+        "purge_trash",
     ]
 
 

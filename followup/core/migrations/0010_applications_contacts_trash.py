@@ -254,7 +254,7 @@ class Migration(migrations.Migration):
                     ("keep_warm", "Keep-warm note"),
                     ("careers_check", "Careers page check"),
                     ("deliverable", "What you promised"),
-                    ("application_check_in", "Application check in"),
+                    ("application_check_in", "Application check-in"),
                 ],
                 max_length=32,
             ),

@@ -8,7 +8,9 @@ Every function takes the owner first and every query is filtered by it. One modu
 - `planning`: the planner's facts, re-planning, outcomes, the ladder's end;
 - `drafts`: templates, what a draft knows, (re)drafting, the checker, editing;
 - `follow_ups`: every state change of a follow-up (approve … reply, bounce, the sender's);
-- `listings`: what the shells list.
+- `listings`: what the shells list;
+- `applications`: an application on its own (before any interview): add, edit, archive,
+  delete with undo, the searchable list.
 
 The names below are re-exported so callers keep writing `services.record_interview(...)`.
 """
@@ -22,6 +24,19 @@ from followup.core.queries import (
     get_local_user,
     get_profile,
     guess_local_zone,
+)
+from followup.core.services.applications import (
+    ApplicationInput,
+    add_application,
+    application_json,
+    application_page,
+    application_row_json,
+    archive_application,
+    delete_application,
+    edit_application,
+    list_applications,
+    restore_application,
+    unarchive_application,
 )
 from followup.core.services.drafts import (
     draft_context,
@@ -100,6 +115,17 @@ from followup.core.services.profile import (
 from followup.lib.vocabulary import zone
 
 __all__ = [
+    "ApplicationInput",
+    "add_application",
+    "application_json",
+    "application_page",
+    "application_row_json",
+    "archive_application",
+    "delete_application",
+    "edit_application",
+    "list_applications",
+    "restore_application",
+    "unarchive_application",
     "PROFILE_FIELDS",
     "profile_json",
     "save_profile",

@@ -92,6 +92,7 @@ def draft_context(
         careers_url=application.company.careers_url or None,
         company_website=application.company.website or None,
         sent_on=fu.due.astimezone(zone(fu.due_tz)).date() if fu.due else None,
+        applied_on=application.applied_on,
     )
 
 

@@ -16,7 +16,7 @@ from followup.core.models import Application, Company, Contact, Event, FollowUp,
 from followup.core.owner import Owner
 from followup.core.queries import get_profile
 from followup.core.services.owned import effective_country, get_application, log_event
-from followup.core.services.planning import replan
+from followup.core.services.planning import move_to_stage, replan
 from followup.lib.addresses import BadAddress, check_email, has_line_break, parse_person
 from followup.lib.vocabulary import UnknownZone, format_local, zone
 from followup.planner import BusinessCalendar, resolve_phrase
@@ -269,9 +269,11 @@ def record_interview(owner: Owner, data: InterviewInput) -> RecordedInterview:
             if clean.country and company.country != clean.country:
                 company.country = clean.country
                 company.save(update_fields=["country"])
-            if application.status not in (Application.Status.INTERVIEWING,):
-                application.status = Application.Status.INTERVIEWING
-                application.save(update_fields=["status", "updated_at"])
+            if application.status != Application.Status.INTERVIEWING:
+                # A saved or applied application (or a later round after an outcome) moves
+                # on the Pipeline the one way every stage change goes.
+                move_to_stage(owner, application.pk, Application.Status.INTERVIEWING)
+                application = get_application(owner, application.pk)
         else:
             company = _find_or_create_company(owner, clean)
             application = Application.objects.create(

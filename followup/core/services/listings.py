@@ -36,7 +36,7 @@ def follow_up_json(
 
 def applications(owner: Owner) -> QuerySet[Application]:
     return (
-        Application.objects.filter(owner=owner)
+        Application.objects.filter(owner=owner, archived_at__isnull=True)
         .select_related("company")
         .order_by("-updated_at", "-id")
     )

@@ -73,6 +73,7 @@ def application_facts(owner: Owner, application: Application) -> p.ApplicationFa
         no_response_at=application.no_response_at,
         last_reply_at=last_reply,
         applied_on=application.applied_on,
+        user_tz=get_profile(owner).time_zone or None,
     )
 
 
@@ -92,7 +93,12 @@ def replan(owner: Owner, application: Application) -> list[FollowUp]:
     """Bring the stored follow-ups in line with the plan. Idempotent; never touches what the user
     edited, approved, sent, did or skipped. Returns the application's open follow-ups by due."""
     facts = application_facts(owner, application)
-    planned = plan_follow_ups(facts, profile_for(owner, application))
+    # An archived application is put away: nothing is planned for it until it comes back.
+    planned = (
+        []
+        if application.archived_at is not None
+        else plan_follow_ups(facts, profile_for(owner, application))
+    )
     # Deleted follow-ups too: their slot stays taken, so re-planning does not bring them back.
     existing = {
         fu.slot: fu for fu in FollowUp.all_objects.filter(owner=owner, application=application)
@@ -188,6 +194,8 @@ def _planned_note(created: list[FollowUp]) -> str:
 
 
 def _cancel_reason(application: Application, facts: p.ApplicationFacts) -> str:
+    if application.archived_at is not None:
+        return "the application is archived"
     if application.status in (p.OFFER, p.ACCEPTED, p.WITHDRAWN, p.REJECTED, p.NO_RESPONSE):
         return f"the application is now {application.get_status_display().lower()}"
     if facts.last_reply_at is not None:
