@@ -11,6 +11,7 @@ from followup.env import (
     env_bool,
     env_int,
     env_list,
+    env_site_url,
     env_str,
     followup_home,
     secret_key,
@@ -28,7 +29,9 @@ ALLOWED_HOSTS = env_list(
     "FOLLOWUP_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("FOLLOWUP_CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("FOLLOWUP_SITE_URL", "http://127.0.0.1:8000")
+# The site's address as links in the digest, pushes and calendar feed carry it. Empty: the
+# address `followup serve` recorded in HOME (followup.core.site.site_url() decides).
+SITE_URL = env_site_url("FOLLOWUP_SITE_URL")
 # Hosted mode refuses mail servers on this machine or a private network (followup.lib.netguard:
 # "Test connection" must not scan the hosting network); these host names are let through (a
 # relay on the same host, an internal mail server the operator trusts).
