@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # request.htmx: what htmx asked for (HX-Request, HX-Target...), read in one place.
     "django_htmx.middleware.HtmxMiddleware",
+    # A new user opening Today is shown the first-run set-up (name, signature, zone, country).
+    "followup.front.setup.FirstRunMiddleware",
     # Last, as django-axes documents: it turns a refused (locked-out) sign-in into our page.
     "axes.middleware.AxesMiddleware",
 ]
