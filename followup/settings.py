@@ -18,6 +18,9 @@ from followup.env import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent
+# The zone this computer is set to, read before Django replaces TZ with TIME_ZONE below (the
+# first-run set-up and a new profile suggest it: followup.lib.zones.local_zone_name).
+SYSTEM_TZ = env_str("TZ")
 HOME = followup_home()
 
 SECRET_KEY = secret_key(HOME)

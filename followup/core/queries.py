@@ -78,7 +78,7 @@ def get_profile(owner: Owner) -> Profile:
 
 def guess_local_zone() -> str:
     """The machine's IANA zone (TZ, tzlocal, /etc/timezone, /etc/localtime), else UTC."""
-    return local_zone_name()
+    return local_zone_name(settings.SYSTEM_TZ)
 
 
 def end_of_day(d: date, tz: str) -> datetime:

@@ -28,21 +28,27 @@ def _is_zone(name: str) -> bool:
     return True
 
 
-def local_zone_name() -> str:
-    """This machine's IANA zone: TZ, then tzlocal (which knows macOS and Windows too), then
-    /etc/timezone and /etc/localtime; UTC when none names a known zone."""
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
-    # tzlocal comes with dateparser; on an odd system it raises its own errors: ask the files.
-    with contextlib.suppress(Exception):
-        import tzlocal
+def local_zone_name(environment_tz: str | None = None) -> str:
+    """This machine's IANA zone: TZ, /etc/timezone, /etc/localtime, then tzlocal (which knows
+    macOS and Windows too); UTC when none names a known zone.
 
-        candidates.append(tzlocal.get_localzone_name() or "")
+    Under Django pass `environment_tz`, the TZ the process started with (settings.SYSTEM_TZ):
+    Django overwrites os.environ["TZ"] with its own TIME_ZONE ("UTC") at start-up."""
+    started_with = os.environ.get("TZ", "") if environment_tz is None else environment_tz
+    candidates = [started_with.lstrip(":")]
     with contextlib.suppress(OSError):
         candidates.append(Path("/etc/timezone").read_text().strip())
     with contextlib.suppress(OSError):
         target = os.readlink("/etc/localtime")
         if "zoneinfo/" in target:
             candidates.append(target.split("zoneinfo/", 1)[1])
+    # tzlocal (it comes with dateparser) reads TZ itself: only when that is still the original.
+    # On an odd system it raises its own errors; the candidates above stand.
+    if os.environ.get("TZ", "") == started_with:
+        with contextlib.suppress(Exception):
+            import tzlocal
+
+            candidates.append(tzlocal.get_localzone_name() or "")
     for name in candidates:
         if name and _is_zone(name):
             return name

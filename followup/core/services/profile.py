@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -167,7 +168,7 @@ def set_up_suggestions(profile: Profile, *, hosted: bool) -> dict[str, str]:
     (UTC): then the zone is left empty and the browser offers its own."""
     zone_name = ""
     if not hosted:
-        for candidate in (profile.time_zone, local_zone_name()):
+        for candidate in (profile.time_zone, local_zone_name(settings.SYSTEM_TZ)):
             if is_place_zone(candidate):
                 zone_name = candidate
                 break
