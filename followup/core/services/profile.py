@@ -138,8 +138,12 @@ def check_set_up_answer(field: str, value: str) -> str:
     if field == "signature":
         return _check_signature(value)
     if field == "country":
+        if not value.strip():
+            raise InvalidInput("country", "is needed: its public holidays are not business days")
         return check_country(value.strip().upper(), "country")
     if field == "time_zone":
+        if not value.strip():
+            raise InvalidInput("time_zone", "is needed, like Africa/Nairobi")
         return check_zone(value.strip(), "time_zone")
     raise InvalidInput(field, "is not a set-up question")
 
