@@ -4,6 +4,9 @@ straight there, and the drafts sign with the name given."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -13,6 +16,8 @@ from followup.core.services import profile as profile_service
 from tests.conftest import DEFAULT_INTERVIEW
 
 pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -70,3 +75,23 @@ def test_skip_for_now_goes_to_today_and_is_not_asked_again(context, web, new_use
     expect(tab).to_have_url(f"{web.base_url}/")
     tab.goto(f"{web.base_url}/")
     expect(tab.get_by_role("heading", name="Today", level=1)).to_be_visible()
+
+
+@pytest.mark.skipif(
+    os.environ.get("FOLLOWUP_SCREENSHOTS") != "1",
+    reason="set FOLLOWUP_SCREENSHOTS=1 to refresh docs/screenshots",
+)
+def test_take_the_readme_screenshot_of_the_set_up(browser, web, new_user):
+    desktop = browser.new_context(
+        viewport={"width": 1280, "height": 860}, locale="en-GB", timezone_id="Africa/Nairobi"
+    )
+    try:
+        tab = desktop.new_page()
+        tab.goto(web.sign_in_url)
+        expect(tab.get_by_label("Your country")).to_have_value("KE")
+        tab.get_by_label("Your name").fill("Amina Njeri")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SCREENSHOTS / "set-up.png"), full_page=True)
+    finally:
+        desktop.close()
+    assert (SCREENSHOTS / "set-up.png").stat().st_size > 10_000
