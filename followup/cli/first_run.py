@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 
 __all__ = ["is_interactive", "offer_set_up"]
 
-# `followup profile show|set` are themselves the way to set these things: never asked first.
-NOT_ASKED_BEFORE = ("profile",)
+# `followup profile show|set` are themselves the way to set these things, and `followup demo`
+# is a look around with a made-up job seeker (it names them): never asked first.
+NOT_ASKED_BEFORE = ("profile", "demo")
 
 
 def is_interactive(argv: list[str] | None = None) -> bool:
