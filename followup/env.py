@@ -43,6 +43,38 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def site_url_problem(raw: str) -> str | None:
+    """Why `raw` cannot be the site's address (an http(s) URL with a host, an optional port and
+    path, nothing else), or None when it can."""
+    from urllib.parse import urlsplit
+
+    if any(ch.isspace() for ch in raw):
+        return f"{raw!r} contains a space or line break"
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 (raises ValueError on a port that is not a number in range)
+    except ValueError as exc:
+        return f"{raw!r} is not a URL ({exc})"
+    if parts.scheme not in ("http", "https"):
+        return f"{raw!r} must start with http:// or https://"
+    if not parts.hostname:
+        return f"{raw!r} has no host name"
+    if parts.query or parts.fragment or parts.username or parts.password:
+        return f"{raw!r} must be the site's address only (no user, query or #fragment)"
+    return None
+
+
+def env_site_url(name: str) -> str:
+    """An http(s) URL without its trailing slash, or "" when unset; malformed: ConfigError."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return ""
+    problem = site_url_problem(raw)
+    if problem is not None:
+        raise ConfigError(f"{name}: {problem}")
+    return raw.rstrip("/")
+
+
 def followup_home() -> Path:
     """Where the database and the secret key live: FOLLOWUP_HOME, else the platform's data dir."""
     raw = os.environ.get("FOLLOWUP_HOME")

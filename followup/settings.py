@@ -11,12 +11,16 @@ from followup.env import (
     env_bool,
     env_int,
     env_list,
+    env_site_url,
     env_str,
     followup_home,
     secret_key,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
+# The zone this computer is set to, read before Django replaces TZ with TIME_ZONE below (the
+# first-run set-up and a new profile suggest it: followup.lib.zones.local_zone_name).
+SYSTEM_TZ = env_str("TZ")
 HOME = followup_home()
 
 SECRET_KEY = secret_key(HOME)
@@ -28,7 +32,9 @@ ALLOWED_HOSTS = env_list(
     "FOLLOWUP_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("FOLLOWUP_CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("FOLLOWUP_SITE_URL", "http://127.0.0.1:8000")
+# The site's address as links in the digest, pushes and calendar feed carry it. Empty: the
+# address `followup serve` recorded in HOME (followup.core.site.site_url() decides).
+SITE_URL = env_site_url("FOLLOWUP_SITE_URL")
 # Hosted mode refuses mail servers on this machine or a private network (followup.lib.netguard:
 # "Test connection" must not scan the hosting network); these host names are let through (a
 # relay on the same host, an internal mail server the operator trusts).
@@ -60,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # request.htmx: what htmx asked for (HX-Request, HX-Target...), read in one place.
     "django_htmx.middleware.HtmxMiddleware",
+    # A new user opening Today is shown the first-run set-up (name, signature, zone, country).
+    "followup.front.setup.FirstRunMiddleware",
     # Last, as django-axes documents: it turns a refused (locked-out) sign-in into our page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -27,6 +27,18 @@ DEFAULT_INTERVIEW: dict[str, Any] = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _no_recorded_site_url() -> Any:
+    """A `followup serve` a test starts records its address in the run's shared home
+    (followup.core.site); later tests must see the default address, not that port."""
+    yield
+    from pathlib import Path
+
+    from django.conf import settings
+
+    (Path(settings.HOME) / "site-url").unlink(missing_ok=True)
+
+
 @pytest.fixture
 def database(db: Any) -> Any:
     """The database access `owner` needs; the browser tests override it with transactional_db."""

@@ -19,6 +19,7 @@ PURE = (
     "followup.lib.netguard",
     "followup.lib.backoff",
     "followup.lib.faults",
+    "followup.lib.zones",
 )
 
 

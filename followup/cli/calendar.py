@@ -24,7 +24,20 @@ def calendar_url(
             print_json(urls)
             return
         typer.echo(urls["webcal"])
-        typer.echo(f"(Google Calendar: add by URL with {urls['https']})", err=True)
+        from followup.core.site import is_local_only
+
+        if is_local_only(urls["https"]):
+            typer.echo(LOCAL_ONLY_NOTE, err=True)
+        else:
+            typer.echo(f"(Google Calendar: add by URL with {urls['https']})", err=True)
+
+
+LOCAL_ONLY_NOTE = (
+    "This URL works only on this computer: a calendar app here can subscribe to it, but a "
+    "phone or a cloud calendar (Google, iCloud, Outlook.com) cannot reach it. For those, write "
+    "the calendar to a file with `followup calendar export FILE` and import that file, or set "
+    "FOLLOWUP_SITE_URL to an address they can reach."
+)
 
 
 def calendar_revoke() -> None:

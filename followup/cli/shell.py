@@ -106,7 +106,10 @@ def owner_scope() -> Iterator[Owner]:
         owner = get_named_user(username) if username else get_local_user()
     except NotFound as exc:
         fail(exc.field, exc.message)
+    from followup.cli.first_run import offer_set_up
+
     try:
+        offer_set_up(owner)  # a person's first command at a terminal asks the set-up first
         yield owner
     except (InvalidInput, NotFound) as exc:
         fail(exc.field, exc.message)

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from followup.cli.shell import fail, migrate, owner_scope, print_json, read_bytes, setup
+
+if TYPE_CHECKING:
+    from followup.front import server as web_server
 
 
 def serve(
@@ -33,6 +37,7 @@ def serve(
         srv = web.create(host, port, worker=not no_worker)
     except InvalidInput as exc:
         fail(exc.field, exc.message)
+    links = _record_address(srv)
 
     def _stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # SIGTERM (a service manager) stops as cleanly as Ctrl-C
@@ -42,6 +47,7 @@ def serve(
         typer.echo(f"followup is running at {srv.base_url}/ ({srv.worker_notice})")
         typer.echo("Open this link to sign in (it works once; restart for a fresh one):")
         typer.echo(f"    {srv.sign_in_url}")
+        typer.echo(f"Links in reminders and the calendar feed point to {links}/.")
         typer.echo("Press Ctrl-C to stop.")
         if open_browser:
             import webbrowser
@@ -52,6 +58,24 @@ def serve(
         pass
     finally:
         srv.stop_worker()
+
+
+def _record_address(srv: web_server.Server) -> str:
+    """Record where this server listens, for the worker and the other commands' links (unless
+    FOLLOWUP_SITE_URL names the address); return the address links use."""
+    import contextlib
+    import ipaddress
+    import socket
+
+    from followup.core import site
+    from followup.front.server import url_host
+
+    host = srv.host
+    with contextlib.suppress(ValueError):
+        if ipaddress.ip_address(host).is_unspecified:  # every interface (hosted): name the machine
+            host = socket.getfqdn()
+    site.record_site_url(f"http://{url_host(host)}:{srv.port}")
+    return site.site_url()
 
 
 def worker(

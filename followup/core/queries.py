@@ -5,11 +5,7 @@ Imports only the models: no planner, no drafting, no template engine.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from datetime import date, datetime, time
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +15,8 @@ from django.db.models import Q
 from followup.core.errors import NotFound
 from followup.core.models import FollowUp, Profile
 from followup.core.owner import Owner
-from followup.lib.vocabulary import UnknownZone, zone
+from followup.lib.vocabulary import zone
+from followup.lib.zones import country_for_zone, local_zone_name
 
 __all__ = [
     "LOCAL_USERNAME",
@@ -82,42 +79,8 @@ def get_profile(owner: Owner) -> Profile:
 
 
 def guess_local_zone() -> str:
-    """The machine's IANA zone (TZ, /etc/timezone, /etc/localtime), else UTC."""
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
-    with contextlib.suppress(OSError):
-        candidates.append(Path("/etc/timezone").read_text().strip())
-    try:
-        target = os.readlink("/etc/localtime")
-        if "zoneinfo/" in target:
-            candidates.append(target.split("zoneinfo/", 1)[1])
-    except OSError:
-        pass
-    for name in candidates:
-        if name:
-            try:
-                zone(name)
-                return name
-            except UnknownZone:
-                continue
-    return "UTC"
-
-
-@lru_cache(maxsize=1)
-def _zone_countries() -> dict[str, str]:
-    mapping: dict[str, str] = {}
-    try:
-        for line in Path("/usr/share/zoneinfo/zone.tab").read_text().splitlines():
-            if line and not line.startswith("#"):
-                cols = line.split("\t")
-                if len(cols) >= 3:
-                    mapping[cols[2]] = cols[0]
-    except OSError:
-        pass
-    return mapping
-
-
-def country_for_zone(tz: str) -> str | None:
-    return _zone_countries().get(tz)
+    """The machine's IANA zone (TZ, tzlocal, /etc/timezone, /etc/localtime), else UTC."""
+    return local_zone_name(settings.SYSTEM_TZ)
 
 
 def end_of_day(d: date, tz: str) -> datetime:

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from followup.front import applications, outbox, views
+from followup.front import applications, links, outbox, setup, views
 
 urlpatterns = [
     path("", views.today, name="today"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("set-up/", setup.set_up, name="set-up"),
     path("interviews/new/", views.record_interview, name="record-interview"),
     path("interviews/import/", views.import_invitation, name="import-invitation"),
     path("interviews/promise-preview/", views.promise_preview, name="promise-preview"),
@@ -42,6 +43,7 @@ urlpatterns = [
     path("applications/<int:application_id>/", views.application, name="application"),
     path("applications/<int:application_id>/outcome/", views.set_outcome, name="set-outcome"),
     path("pipeline/", views.pipeline, name="pipeline"),
+    path("follow-ups/<int:follow_up_id>/", links.follow_up_page, name="follow-up"),
     path("follow-ups/<int:follow_up_id>/act/", views.act, name="act"),
     path("follow-ups/<int:follow_up_id>/draft/", views.draft, name="draft"),
     path("follow-ups/<int:follow_up_id>/draft/check/", views.draft_check, name="draft-check"),

@@ -212,7 +212,7 @@ def compose(owner: Any, now: datetime, profile: Profile | None = None) -> Digest
             when=format_local(c.paused_at, tz, now=now) if c.paused_at else "",
             detail=f"{c.last_error or 'It kept failing.'} Fix it, then resume it "
             "(settings, or `followup notify resume`).",
-            url=f"{text.site_url()}/settings/",
+            url=f"{text.site_url()}/settings/notifications/",
         )
         for c in paused
     ]

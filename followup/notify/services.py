@@ -21,6 +21,7 @@ from django.utils import timezone
 from followup.core import services as core
 from followup.core.errors import InvalidInput, NotFound
 from followup.core.models import Profile
+from followup.core.site import site_url
 from followup.lib.addresses import has_line_break
 from followup.notify import crypto, push
 from followup.notify.models import Delivery, NotifyChannel
@@ -210,7 +211,6 @@ def revoke_calendar(owner: Any) -> None:
 def calendar_urls(owner: Any, regenerate: bool = False) -> dict[str, str]:
     """{'webcal': 'webcal://host/calendar/TOKEN.ics', 'https': 'http(s)://host/...'}."""
     token = calendar_token(owner, regenerate)
-    base = str(settings.SITE_URL).rstrip("/")
-    web = f"{base}/calendar/{token}.ics"
+    web = f"{site_url()}/calendar/{token}.ics"
     scheme, _, rest = web.partition("://")
     return {"webcal": f"webcal://{rest}", "https": web}

@@ -58,9 +58,10 @@ def interview_title(company: str, role: str, round_name: str = "", cancelled: bo
 
 
 def site_url() -> str:
-    from django.conf import settings
+    """The site's address (followup.core.site: FOLLOWUP_SITE_URL, else the running server)."""
+    from followup.core.site import site_url as current
 
-    return str(settings.SITE_URL).rstrip("/")
+    return current()
 
 
 def follow_up_url(follow_up_id: int) -> str:

@@ -18,8 +18,12 @@ PASSWORD = "a long pass phrase"
 def hosted(settings, django_user_model):
     settings.HOSTED = True
     settings.AXES_FAILURE_LIMIT = 5
-    django_user_model.objects.create_user("wanjiru", password=PASSWORD)
-    django_user_model.objects.create_user("otieno", password=PASSWORD)
+    from followup.core.models import Profile
+
+    for name, full_name in (("wanjiru", "Wanjiru Kamau"), ("otieno", "Otieno Odhiambo")):
+        user = django_user_model.objects.create_user(name, password=PASSWORD)
+        # Named, so Today opens at once (a nameless new user is shown the first-run set-up).
+        Profile.objects.update_or_create(user=user, defaults={"full_name": full_name})
     return settings
 
 

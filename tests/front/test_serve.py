@@ -50,8 +50,9 @@ def test_the_printed_link_signs_in_and_redirects_to_a_url_without_the_token(runn
     browser = opener()
     with browser.open(running.sign_in_url, timeout=10) as response:
         assert response.status == 200
-        assert response.url == f"{running.base_url}/"
-        assert b"Today" in response.read()
+        # Signed in; a new user's first visit to Today shows the first-run set-up.
+        assert response.url == f"{running.base_url}/set-up/"
+        assert b"Welcome to followup" in response.read()
     assert token not in caplog.text
 
 
@@ -149,7 +150,7 @@ def test_followup_serve_prints_a_link_that_signs_in_and_never_logs_the_token(tmp
         with opener().open(url, timeout=20) as response:
             assert response.status == 200
             assert "token" not in response.url
-            assert b"Start with your last interview" in response.read()
+            assert b"Welcome to followup" in response.read()  # a fresh home: the set-up
     finally:
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)

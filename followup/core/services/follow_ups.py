@@ -21,7 +21,6 @@ the worker may act on the same row at once, and only the first change counts.
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -57,11 +56,11 @@ DEFAULT_WORKING_HOURS = (time(8, 0), time(18, 0))
 
 def new_message_id(owner: Owner) -> str:
     """Stable for the row once fixed, unguessable, so a reply can be matched to it."""
-    from django.conf import settings
+    from urllib.parse import urlsplit
 
-    domain = (
-        re.sub(r"^https?://", "", settings.SITE_URL).split("/")[0].split(":")[0] or "followup.local"
-    )
+    from followup.core.site import site_url
+
+    domain = urlsplit(site_url()).hostname or "followup.local"
     return f"<{secrets.token_urlsafe(24)}@{domain}>"
 
 

@@ -3,8 +3,12 @@ The web's Settings page and `followup profile set` both save through here."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time
 from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
 from followup.core.errors import InvalidInput
 from followup.core.models import Profile
@@ -12,8 +16,20 @@ from followup.core.owner import Owner
 from followup.core.queries import get_profile
 from followup.core.services.interviews import check_country, check_email_field, check_zone
 from followup.lib.addresses import has_line_break
+from followup.lib.zones import country_for_zone, is_place_zone, local_zone_name
 
-__all__ = ["PROFILE_FIELDS", "profile_json", "save_profile", "update_profile"]
+__all__ = [
+    "PROFILE_FIELDS",
+    "SET_UP_FIELDS",
+    "check_set_up_answer",
+    "complete_set_up",
+    "needs_set_up",
+    "profile_json",
+    "save_profile",
+    "set_up_suggestions",
+    "skip_set_up",
+    "update_profile",
+]
 
 PROFILE_FIELDS = (
     "full_name",
@@ -29,9 +45,7 @@ PROFILE_FIELDS = (
 
 def save_profile(owner: Owner, data: dict[str, Any]) -> Profile:
     profile = get_profile(owner)
-    full_name = str(data.get("full_name", "")).strip()
-    if has_line_break(full_name):
-        raise InvalidInput("full_name", "must be a single line")
+    full_name = _check_name(str(data.get("full_name", "")))
     email = str(data.get("email", "")).strip()
     if email:
         check_email_field(email, "email")
@@ -47,7 +61,7 @@ def save_profile(owner: Owner, data: dict[str, Any]) -> Profile:
         raise InvalidInput("default_profile", f"unknown profile {default_profile!r}")
     profile.full_name = full_name
     profile.email = email
-    profile.signature = str(data.get("signature", "")).strip()
+    profile.signature = _check_signature(str(data.get("signature", "")))
     profile.country = country
     profile.time_zone = tz
     profile.work_start = work_start
@@ -75,4 +89,96 @@ def profile_json(profile: Profile) -> dict[str, Any]:
     return {
         name: value.strftime("%H:%M") if isinstance(value, time) else value
         for name, value in ((n, getattr(profile, n)) for n in PROFILE_FIELDS)
+    }
+
+
+NAME_MAX = 200  # Profile.full_name's column
+SIGNATURE_MAX = 1000
+
+
+def _check_name(value: str) -> str:
+    value = value.strip()
+    if has_line_break(value):
+        raise InvalidInput("full_name", "must be a single line")
+    if "\x00" in value:
+        raise InvalidInput("full_name", "must not contain NUL characters")
+    if len(value) > NAME_MAX:
+        raise InvalidInput("full_name", f"is longer than {NAME_MAX} characters")
+    return value
+
+
+def _check_signature(value: str) -> str:
+    value = value.strip()
+    if "\x00" in value:
+        raise InvalidInput("signature", "must not contain NUL characters")
+    if len(value) > SIGNATURE_MAX:
+        raise InvalidInput("signature", f"is longer than {SIGNATURE_MAX} characters")
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# First use: the four things a draft and a plan cannot do without, asked once (web and terminal)
+
+SET_UP_FIELDS = ("full_name", "signature", "time_zone", "country")
+
+
+def needs_set_up(profile: Profile) -> bool:
+    """Never asked and never named: the first visit or the first interactive command."""
+    return profile.set_up_at is None and not profile.full_name.strip()
+
+
+def check_set_up_answer(field: str, value: str) -> str:
+    """One answer of the set-up, checked as `followup profile set` checks it: the cleaned value,
+    or InvalidInput naming the field (the terminal asks again, the web shows it by the field)."""
+    if field == "full_name":
+        name = _check_name(value)
+        if not name:
+            raise InvalidInput("full_name", "is needed: every draft is signed with it")
+        return name
+    if field == "signature":
+        return _check_signature(value)
+    if field == "country":
+        if not value.strip():
+            raise InvalidInput("country", "is needed: its public holidays are not business days")
+        return check_country(value.strip().upper(), "country")
+    if field == "time_zone":
+        if not value.strip():
+            raise InvalidInput("time_zone", "is needed, like Africa/Nairobi")
+        return check_zone(value.strip(), "time_zone")
+    raise InvalidInput(field, "is not a set-up question")
+
+
+def complete_set_up(owner: Owner, answers: dict[str, str], at: datetime | None = None) -> Profile:
+    """Save the four answers (all checked before any is written) and mark the set-up done."""
+    cleaned = {field: check_set_up_answer(field, answers.get(field, "")) for field in SET_UP_FIELDS}
+    with transaction.atomic():
+        profile = update_profile(owner, **cleaned)
+        profile.set_up_at = at or timezone.now()
+        profile.save(update_fields=["set_up_at"])
+    return profile
+
+
+def skip_set_up(owner: Owner, at: datetime | None = None) -> Profile:
+    """ "Skip for now": not asked again; Settings and `followup profile set` remain."""
+    profile = get_profile(owner)
+    profile.set_up_at = at or timezone.now()
+    profile.save(update_fields=["set_up_at"])
+    return profile
+
+
+def set_up_suggestions(profile: Profile, *, hosted: bool) -> dict[str, str]:
+    """What the set-up form starts with: the zone this computer is in and that zone's country.
+    Not on a hosted server (its zone is not its users'), and not a zone that names no place
+    (UTC): then the zone is left empty and the browser offers its own."""
+    zone_name = ""
+    if not hosted:
+        for candidate in (profile.time_zone, local_zone_name(settings.SYSTEM_TZ)):
+            if is_place_zone(candidate):
+                zone_name = candidate
+                break
+    return {
+        "full_name": profile.full_name,
+        "signature": profile.signature,
+        "time_zone": zone_name,
+        "country": country_for_zone(zone_name) or "",
     }
