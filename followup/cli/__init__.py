@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from followup.cli import calendar, digest, follow_ups, interviews, mail, notify, profile, system
+from followup.cli import calendar, careers, digest, follow_ups, interviews, mail, notify, profile, system
 from followup.cli.shell import group, select_user
 
 __all__ = ["app", "main"]
@@ -52,6 +52,7 @@ app.command("skip")(follow_ups.skip)
 app.command("sent")(follow_ups.sent)
 app.command("replied")(follow_ups.replied)
 app.command("outcome")(interviews.outcome)
+app.command("careers-url")(careers.careers_url)
 app.command("export")(system.export)
 app.command("import")(system.import_data)
 app.command("demo")(system.demo)
