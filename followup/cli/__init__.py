@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import typer
 
-from followup.cli import calendar, careers, digest, follow_ups, interviews, mail, notify, profile, system
+from followup.cli import (
+    calendar,
+    careers,
+    digest,
+    follow_ups,
+    interviews,
+    mail,
+    notify,
+    profile,
+    system,
+)
 from followup.cli.shell import group, select_user
 
 __all__ = ["app", "main"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup.front import views
+from followup.front import careers, views
 
 urlpatterns = [
     path("", views.today, name="today"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("autocomplete/contacts/", views.contact_options, name="contact-options"),
     path("applications/<int:application_id>/", views.application, name="application"),
     path("applications/<int:application_id>/outcome/", views.set_outcome, name="set-outcome"),
+    path("applications/<int:application_id>/careers-url/", careers.careers_url, name="careers-url"),
     path("pipeline/", views.pipeline, name="pipeline"),
     path("follow-ups/<int:follow_up_id>/act/", views.act, name="act"),
     path("follow-ups/<int:follow_up_id>/draft/", views.draft, name="draft"),

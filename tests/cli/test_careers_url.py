@@ -23,7 +23,9 @@ def test_careers_url_sets_the_page_the_careers_check_opens(cli_json, run_cli, re
     assert Company.objects.get(pk=application.company_id).careers_url == ""
 
 
-def test_careers_url_refuses_an_address_that_is_not_a_web_page(run_cli, record_interview, unchanged):
+def test_careers_url_refuses_an_address_that_is_not_a_web_page(
+    run_cli, record_interview, unchanged
+):
     application = record_interview(check_website=True).application
     with unchanged():
         result = run_cli("careers-url", application.pk, "javascript:alert(1)")

@@ -500,7 +500,9 @@ def test_keep_warm_careers_checks_within_a_week_of_a_planned_one_are_dropped():
 def test_keep_warm_careers_checks_continue_after_the_website_checks_end():
     asked = interview(day=date(2025, 6, 3), asked_to_check_website=True)  # ends early Dec
     app = application(asked, status=REJECTED, rejected_at=at(date(2025, 10, 1), 9), keep_warm=True)
-    keep_warm_checks = [f for f in careers_checks_done_in_turn(app) if "keeping in touch" in f.reason]
+    keep_warm_checks = [
+        f for f in careers_checks_done_in_turn(app) if "keeping in touch" in f.reason
+    ]
     assert keep_warm_checks
     assert min(f.due.date() for f in keep_warm_checks) > date(2025, 12, 2)
 
