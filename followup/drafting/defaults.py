@@ -67,11 +67,11 @@ Thank you for taking the time to meet with me{{ on_day }} about the {{ role_titl
 
 {% if discussed_topic %}
 {% if variant == 1 %}
-I especially enjoyed hearing more about one thing in particular: {{ discussed_topic }}. It is exactly the kind of work I want to be doing next.
+I especially enjoyed hearing more about {{ discussed_topic }}. It is exactly the kind of work I want to be doing next.
 {% elif variant == 2 %}
-Since we spoke, I have kept thinking about something we discussed: {{ discussed_topic }}. It made the role feel like a strong match for my experience.
+Since we spoke, I have kept thinking about {{ discussed_topic }}. It made the role feel like a strong match for my experience.
 {% else %}
-One part of our conversation has stayed with me: {{ discussed_topic }}. It made me even more excited about what I could contribute to the team.
+Our conversation about {{ discussed_topic }} has stayed with me. It made me even more excited about what I could contribute to the team.
 {% endif %}
 {% else %}
 Our conversation made me even more excited about what I could contribute to the team.
@@ -94,7 +94,7 @@ _CHECK_IN_BODY = (
 
 I hope you're well. I'm following up on my {{ round_phrase }}{% if interview_date_text %} on {{ interview_date_text }}{% endif %} for the {{ role_title }} role at {{ company_name }}.{% if promised_phrase %} I understood the team hoped to have news around now, so I wanted to check in.{% endif %}
 
-I'm still very interested in the role{% if discussed_topic %}, and I've kept thinking about one thing we discussed: {{ discussed_topic }}{% endif %}.
+I'm still very interested in the role{% if discussed_topic %}, and I've kept thinking about {{ discussed_topic }}{% endif %}.
 """
     + _QUESTIONS
     + """
@@ -116,7 +116,7 @@ _CHECK_IN_2_BODY = (
 I wanted to check in again about the {{ role_title }} role at {{ company_name }}. I know hiring decisions take time, and I remain very interested in joining the team.
 
 {% if discussed_topic %}
-One thing from our conversation{% if interview_date_text %} on {{ interview_date_text }}{% endif %} has stayed with me: {{ discussed_topic }}. I'd love the chance to build on it with you.
+What we said{% if interview_date_text %} on {{ interview_date_text }}{% endif %} about {{ discussed_topic }} is still on my mind, and I'd love the chance to build on it with you.
 {% endif %}
 """
     + _QUESTIONS
@@ -137,7 +137,7 @@ _FINAL_CHECK_IN_BODY = (
 I'm following up one last time about the {{ role_title }} role at {{ company_name }}{% if interview_date_text %}, after my {{ round_phrase }} on {{ interview_date_text }}{% endif %}. I understand things may have moved on, and I don't want to crowd your inbox.
 
 {% if discussed_topic %}
-I still value our conversation, especially this: {{ discussed_topic }}.
+I still value our conversation, especially the part about {{ discussed_topic }}.
 {% endif %}
 
 If the position has been filled, a short note either way would be much appreciated, and I'd be glad to be considered for future openings at {{ company_name }}.
@@ -145,7 +145,7 @@ If the position has been filled, a short note either way would be much appreciat
     + _QUESTIONS
     + """
 {% if assertive %}
-If a quick call is easier, I'm happy to fit around your schedule.
+If a quick call is easier, just say when.
 {% endif %}
 
 Thank you again for your time and consideration,
@@ -177,19 +177,42 @@ Best of luck with the hire.
     + _SIGN_OFF
 )
 
+# Each note to a person brings something the earlier ones did not: another opening line, the
+# time since, a topic not used before (see context.choose_topic); questions asked before are
+# left out (context.questions_for).
 _KEEP_WARM_BODY = (
     """\
 {{ greeting }}
 
+{% if note_number == 1 %}
 I hope all is well at {{ company_name }}. We spoke{% if interview_date_text %} on {{ interview_date_text }}{% endif %} about the {{ role_title }} role, and I wanted to stay in touch.
+{% elif note_number == 2 %}
+It has been {{ time_since or "a while" }} since we talked about the {{ role_title }} role, and I have been following {{ company_name }}'s news with interest.
+{% else %}
+A short note, {{ time_since or "some months" }} after our {{ round_phrase }}: I'm still following {{ company_name }} and hoping our paths cross again.
+{% endif %}
 
 {% if discussed_topic %}
-I still think back to one part of our conversation: {{ discussed_topic }}.
+{% if note_number == 1 %}
+I still think back to our conversation about {{ discussed_topic }}.
+{% elif note_number == 2 %}
+I was thinking again about {{ discussed_topic }}, which I enjoyed discussing with you.
+{% else %}
+Our exchange about {{ discussed_topic }} is one I still remember.
 {% endif %}
+{% endif %}
+{% if note_number == 1 %}
 I remain very keen on {{ company_name }} and would love to hear if a role comes up that fits my background.{% if questions_to_ask %} {{ questions_to_ask[0] }}{% endif %}
+{% elif note_number == 2 %}
+If anything opens up on the team, I'd be glad to hear about it; I'm keeping an eye on your careers page as well.
+{% else %}
+I'd be grateful if you kept me in mind for future openings, and I wish you and the team a good season.
+{% endif %}
 
-{% if assertive %}
+{% if assertive and note_number == 1 %}
 Would you be open to a short call in the next few weeks? I'd value your view on where the team is heading.
+{% elif assertive and note_number == 2 %}
+If a quick catch-up call ever suits you, I'd enjoy it.
 {% endif %}
 """
     + _SIGN_OFF
@@ -215,7 +238,7 @@ _DELIVERABLE_BODY = (
 As promised when we spoke{% if interview_weekday %} on {{ interview_weekday }}{% endif %} about the {{ role_title }} role at {{ company_name }}, I'm sharing {{ deliverable_item }}.
 
 {% if discussed_topic %}
-I hope it adds to what we discussed: {{ discussed_topic }}.
+I hope it adds to our conversation about {{ discussed_topic }}.
 {% endif %}
 
 {% if assertive %}
@@ -247,7 +270,7 @@ _CALL_SCRIPT_BODY = """\
 Call {{ recipient_name or company_name }}{% if recipient_name %} at {{ company_name }}{% endif %} about the {{ role_title }} role, to {{ purposes.get(kind, "follow up") }}.
 
 Talking points:
-- "{{ hello }}, this is {{ candidate_name }}. We spoke{% if interview_date_text %} on {{ interview_date_text }}{% endif %} about the {{ role_title }} role."
+- "{{ hello }}, this is {{ candidate_name or "(your name)" }}. We spoke{% if interview_date_text %} on {{ interview_date_text }}{% endif %} about the {{ role_title }} role."
 - Thank them for their time{% if discussed_topic %} and recall something specific: {{ discussed_topic }}{% endif %}.
 - Say you're still very interested{% if assertive %}, and confident you can make a real difference in the role{% endif %}.
 {% if promised_phrase %}
@@ -261,7 +284,7 @@ The question to ask:
 {% endfor %}
 
 If you reach voicemail:
-"{{ hello }}, this is {{ candidate_name }}, following up on the {{ role_title }} role at {{ company_name }}. Thank you again for your time{% if interview_weekday %} on {{ interview_weekday }}{% endif %}. I'm still very interested and would welcome an update. {% if candidate_phone %}You can reach me on {{ candidate_phone }}. {% endif %}I'll also send a short email. Thank you, and have a good day."
+"{{ hello }}, this is {{ candidate_name or "(your name)" }}, following up on the {{ role_title }} role at {{ company_name }}. Thank you again for your time{% if interview_weekday %} on {{ interview_weekday }}{% endif %}. I'm still very interested and would welcome an update. {% if candidate_phone %}You can reach me on {{ candidate_phone }}. {% endif %}I'll also send a short email. Thank you, and have a good day."
 
 Afterwards, note what they said and log the call.
 """
@@ -285,7 +308,7 @@ DEFAULT_TEMPLATES: dict[str, TemplateSource] = {
         _REJECTION_REPLY_BODY,
     ),
     KEEP_WARM: TemplateSource(
-        "Keeping in touch: {{ candidate_name }}, {{ role_title }} candidate",
+        "Keeping in touch{% if candidate_name %}: {{ candidate_name }}{% endif %}, {{ role_title }} candidate",
         _KEEP_WARM_BODY,
     ),
     CAREERS_CHECK: TemplateSource(
