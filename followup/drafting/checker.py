@@ -13,12 +13,28 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from followup.drafting.context import Draft, DraftContext, content_words
+from followup.drafting.context import (
+    Draft,
+    DraftContext,
+    EarlierMessage,
+    content_words,
+    resolved_topic,
+)
 from followup.drafting.defaults import DEFAULT_TEMPLATES
 from followup.drafting.dictionary import is_known as _is_known
 from followup.drafting.dictionary import spellchecker as _spellchecker
 from followup.drafting.render import single_line
-from followup.planner.types import CAREERS_CHECK, CHECK_IN_KINDS, PHONE, THANK_YOU
+from followup.planner.types import (
+    CAREERS_CHECK,
+    CHECK_IN,
+    CHECK_IN_2,
+    CHECK_IN_KINDS,
+    FINAL_CHECK_IN,
+    KEEP_WARM,
+    PHONE,
+    REJECTION_REPLY,
+    THANK_YOU,
+)
 
 __all__ = [
     "CODES",
@@ -37,6 +53,8 @@ MISSPELLING = "misspelling"
 MISSING_SUBJECT = "missing_subject"
 SUBJECT_TOO_LONG = "subject_too_long"
 DUPLICATE_TEXT = "duplicate_text"
+REPEATED_TEXT = "repeated_text"
+MISSING_SIGNATURE = "missing_signature"
 CODES: tuple[str, ...] = (
     MISSING_NAME,
     MISSING_ROLE,
@@ -47,6 +65,8 @@ CODES: tuple[str, ...] = (
     MISSING_SUBJECT,
     SUBJECT_TOO_LONG,
     DUPLICATE_TEXT,
+    REPEATED_TEXT,
+    MISSING_SIGNATURE,
 )
 
 MIN_WORDS = 50
@@ -286,7 +306,8 @@ def check_draft(
         else:
             body_stems = {_stem(w) for w in content_words(body)}
             if not any(d in body_stems for d in details):
-                hint = f' (for example "{ctx.discussed_topic}")' if ctx.discussed_topic else ""
+                topic = resolved_topic(ctx)
+                hint = f' (for example "{topic}")' if topic else ""
                 warnings.append(
                     DraftWarning(
                         MISSING_DETAIL,
@@ -353,6 +374,37 @@ def check_draft(
             )
         )
 
+    # repeated_text: the same words as an earlier message to this person
+    if addressed:
+        repeat = _repeated_message(body, ctx.earlier_messages)
+        if repeat is not None:
+            earlier, sentence = repeat
+            what_repeats = "word for word" if sentence is None else f'"{sentence}"'
+            warnings.append(
+                DraftWarning(
+                    REPEATED_TEXT,
+                    f"This {what} repeats {_describe(earlier)} {what_repeats}: say something "
+                    "new (another topic, the time since, an opening you saw).",
+                )
+            )
+
+    # missing_signature: never signed with a login name, so nothing signs it until it is set
+    if addressed and not (ctx.signature.strip() or ctx.candidate_name.strip()):
+        warnings.append(
+            DraftWarning(
+                MISSING_SIGNATURE,
+                f"The {what} is not signed: set your name and signature in Settings "
+                "(or `followup profile set --name … --signature …`).",
+            )
+        )
+    elif addressed and not ctx.candidate_name.strip():
+        warnings.append(
+            DraftWarning(
+                MISSING_SIGNATURE,
+                "Your name is not set: set it in Settings (or `followup profile set --name …`).",
+            )
+        )
+
     # duplicate_text
     mine = _without_greeting(body)
     if mine and any(
@@ -366,3 +418,57 @@ def check_draft(
             )
         )
     return warnings
+
+
+# Sentences this long that reappear word for word are a repeat; shorter ones ("Thank you
+# again for your time.") are what every polite note says.
+REPEAT_MIN_WORDS = 8
+_SIGN_OFF_LINE = re.compile(
+    r"^\s*(?:best|kind|warm)?\s*(?:regards|wishes|thanks|thank you)\b", re.I
+)
+
+
+def _sentences(body: str) -> list[str]:
+    lines = body.strip().splitlines()
+    if lines and (_GREETING.match(lines[0]) or lines[0].rstrip().endswith(",")):
+        lines = lines[1:]
+    text = " ".join(line.strip(" -•*") for line in lines if not _SIGN_OFF_LINE.match(line))
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
+
+
+def _repeated_message(
+    body: str, earlier: Sequence[EarlierMessage]
+) -> tuple[EarlierMessage, str | None] | None:
+    """The first earlier message this body repeats: whole (None) or by a sentence."""
+    mine = _without_greeting(body)
+    if not mine:
+        return None
+    for message in earlier:
+        if _without_greeting(message.body) == mine:
+            return message, None
+    for sentence in _sentences(body):
+        if word_count(sentence) < REPEAT_MIN_WORDS:
+            continue
+        for message in earlier:
+            if _contains_phrase(message.body, sentence):
+                return message, sentence
+    return None
+
+
+_MESSAGE_NAMES = {
+    THANK_YOU: "thank-you",
+    CHECK_IN: "check-in",
+    CHECK_IN_2: "check-in",
+    FINAL_CHECK_IN: "last check-in",
+    REJECTION_REPLY: "reply",
+    KEEP_WARM: "note",
+}
+
+
+def _describe(message: EarlierMessage) -> str:
+    """ "your note of 3 Feb to Wanjiku", "your check-in of 15 Dec to Grace"."""
+    label = _MESSAGE_NAMES.get(message.kind, "message")
+    when = f" of {message.on.day} {message.on:%b}" if message.on else ""
+    first = (message.recipient_name or "").split()
+    to = f" to {first[0]}" if first else ""
+    return f"your {label}{when}{to}"
