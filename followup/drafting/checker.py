@@ -308,12 +308,14 @@ def check_draft(
             if not any(d in body_stems for d in details):
                 topic = resolved_topic(ctx)
                 hint = f' (for example "{topic}")' if topic else ""
-                warnings.append(
-                    DraftWarning(
-                        MISSING_DETAIL,
-                        f"The {what} recalls nothing specific from the interview{hint}.",
+                message = f"The {what} recalls nothing specific from the interview{hint}."
+                if topic is None and ctx.earlier_messages:
+                    message = (
+                        f"The {what} recalls nothing specific: each topic from your notes is "
+                        "already in an earlier message to this person. Add something new (an "
+                        f"opening you saw, news from {ctx.company_name})."
                     )
-                )
+                warnings.append(DraftWarning(MISSING_DETAIL, message))
 
     # too_short / too_long
     if kind in LENGTH_CHECKED_KINDS and ctx.channel != PHONE:

@@ -80,7 +80,9 @@ DEFAULT_QUESTION_BANK: tuple[Question, ...] = (
 BANK_TOPICS_BY_KIND: dict[str, tuple[str, ...]] = {
     CHECK_IN: ("next_steps",),
     CHECK_IN_2: ("next_steps",),
-    FINAL_CHECK_IN: ("feedback", "openings"),
+    # None: asking for interview feedback before they have decided is out of place, and the
+    # rejection reply (which may follow) asks feedback and openings in its own words.
+    FINAL_CHECK_IN: (),
     # At most three, in the guidance's order; the interview's own unasked questions belong in
     # the check-ins, never in a reply to a rejection.
     REJECTION_REPLY: ("feedback", "openings", "cv_retention"),

@@ -189,24 +189,15 @@ I hope all is well at {{ company_name }}. We spoke{% if interview_date_text %} o
 {% elif note_number == 2 %}
 It has been {{ time_since or "a while" }} since we talked about the {{ role_title }} role, and I have been following {{ company_name }}'s news with interest.
 {% else %}
-A short note, {{ time_since or "some months" }} after our {{ round_phrase }}: I'm still following {{ company_name }} and hoping our paths cross again.
+A short note to say hello, {{ time_since or "some months" }} after our {{ round_phrase }} for the {{ role_title }} role: I'm still keen on {{ company_name }} and hoping our paths cross again.
 {% endif %}
 
-{% if discussed_topic %}
 {% if note_number == 1 %}
-I still think back to our conversation about {{ discussed_topic }}.
+{% if discussed_topic %}I still think back to our conversation about {{ discussed_topic }}. {% endif %}I remain very keen on {{ company_name }} and would love to hear if a role comes up that fits my background.{% if questions_to_ask %} {{ questions_to_ask[0] }}{% endif %}
 {% elif note_number == 2 %}
-I was thinking again about {{ discussed_topic }}, which I enjoyed discussing with you.
+{% if discussed_topic %}I was thinking again about {{ discussed_topic }}, which I enjoyed discussing with you. {% endif %}If anything opens up on the team, I'd be glad to hear about it; I'm keeping an eye on your careers page as well.
 {% else %}
-Our exchange about {{ discussed_topic }} is one I still remember.
-{% endif %}
-{% endif %}
-{% if note_number == 1 %}
-I remain very keen on {{ company_name }} and would love to hear if a role comes up that fits my background.{% if questions_to_ask %} {{ questions_to_ask[0] }}{% endif %}
-{% elif note_number == 2 %}
-If anything opens up on the team, I'd be glad to hear about it; I'm keeping an eye on your careers page as well.
-{% else %}
-I'd be grateful if you kept me in mind for future openings, and I wish you and the team a good season.
+{% if discussed_topic %}Our exchange about {{ discussed_topic }} is one I still remember. {% endif %}I'd be grateful if you kept me in mind for future openings, and I wish you and the team a good season.
 {% endif %}
 
 {% if assertive and note_number == 1 %}
@@ -308,7 +299,10 @@ DEFAULT_TEMPLATES: dict[str, TemplateSource] = {
         _REJECTION_REPLY_BODY,
     ),
     KEEP_WARM: TemplateSource(
-        "Keeping in touch{% if candidate_name %}: {{ candidate_name }}{% endif %}, {{ role_title }} candidate",
+        "{% if note_number == 2 %}Still keen on {{ company_name }}{% elif note_number > 2 %}"
+        "Hello again from the {{ role_title }} interviews{% else %}Keeping in touch{% endif %}"
+        "{% if candidate_name %}: {{ candidate_name }}{% endif %}"
+        "{% if note_number < 2 %}, {{ role_title }} candidate{% endif %}",
         _KEEP_WARM_BODY,
     ),
     CAREERS_CHECK: TemplateSource(
