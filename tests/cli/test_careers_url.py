@@ -36,3 +36,15 @@ def test_careers_url_refuses_an_unknown_application(run_cli, owner, unchanged):
     with unchanged():
         result = run_cli("careers-url", "999999", "https://example.com/careers")
     assert_bad_input(result, "application_id")
+
+
+def test_draft_of_a_careers_check_names_the_page_to_open_not_a_recipient(
+    run_cli, record_interview
+):
+    application = record_interview(check_website=True).application
+    run_cli("careers-url", application.pk, "https://savanna-mobile.example/jobs")
+    check = FollowUp.objects.get(application=application, kind="careers_check")
+    result = run_cli("draft", check.pk)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Open: https://savanna-mobile.example/jobs\n")
+    assert "To:" not in result.stdout and "Subject:" not in result.stdout
