@@ -38,9 +38,7 @@ def test_careers_url_refuses_an_unknown_application(run_cli, owner, unchanged):
     assert_bad_input(result, "application_id")
 
 
-def test_draft_of_a_careers_check_names_the_page_to_open_not_a_recipient(
-    run_cli, record_interview
-):
+def test_draft_of_a_careers_check_names_the_page_to_open_not_a_recipient(run_cli, record_interview):
     application = record_interview(check_website=True).application
     run_cli("careers-url", application.pk, "https://savanna-mobile.example/jobs")
     check = FollowUp.objects.get(application=application, kind="careers_check")
