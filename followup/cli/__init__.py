@@ -12,6 +12,7 @@ import typer
 from followup.cli import (
     applications,
     calendar,
+    careers,
     digest,
     follow_ups,
     interviews,
@@ -73,6 +74,7 @@ app.command("skip")(follow_ups.skip)
 app.command("sent")(follow_ups.sent)
 app.command("replied")(follow_ups.replied)
 app.command("outcome")(interviews.outcome)
+app.command("careers-url")(careers.careers_url)
 app.command("export")(system.export)
 app.command("import")(system.import_data)
 app.command("demo")(system.demo)

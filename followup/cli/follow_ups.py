@@ -100,6 +100,19 @@ def draft(follow_up_id: str = FOLLOW_UP_ID, as_json: bool = JSON_OPTION) -> None
         if as_json:
             print_json(services.follow_up_json(fu, warnings))
             return
+        if fu.channel == "website":
+            # A careers check is an errand, not a message: the page to open, then the checklist.
+            company = fu.application.company
+            page = company.careers_url or company.website
+            typer.echo(
+                f"Open: {page}"
+                if page
+                else f"Open: {company.name}'s careers page (no address yet: `followup "
+                f"careers-url {fu.application_id} URL` keeps it)"
+            )
+            typer.echo("")
+            typer.echo(fu.body)
+            return
         typer.echo(f"To: {fu.recipient or '(no recipient)'}")
         typer.echo(f"Subject: {fu.subject}")
         typer.echo("")

@@ -10,19 +10,30 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from followup.drafting.context import Draft, DraftContext, content_words
+from followup.drafting.context import (
+    Draft,
+    DraftContext,
+    EarlierMessage,
+    content_words,
+    resolved_topic,
+)
 from followup.drafting.defaults import DEFAULT_TEMPLATES
+from followup.drafting.dictionary import is_known as _is_known
+from followup.drafting.dictionary import spellchecker as _spellchecker
 from followup.drafting.render import single_line
 from followup.planner.types import (
     APPLICATION_CHECK_IN,
     CAREERS_CHECK,
+    CHECK_IN,
+    CHECK_IN_2,
     CHECK_IN_KINDS,
+    FINAL_CHECK_IN,
+    KEEP_WARM,
     PHONE,
+    REJECTION_REPLY,
     THANK_YOU,
 )
 
@@ -43,6 +54,8 @@ MISSPELLING = "misspelling"
 MISSING_SUBJECT = "missing_subject"
 SUBJECT_TOO_LONG = "subject_too_long"
 DUPLICATE_TEXT = "duplicate_text"
+REPEATED_TEXT = "repeated_text"
+MISSING_SIGNATURE = "missing_signature"
 CODES: tuple[str, ...] = (
     MISSING_NAME,
     MISSING_ROLE,
@@ -53,6 +66,8 @@ CODES: tuple[str, ...] = (
     MISSING_SUBJECT,
     SUBJECT_TOO_LONG,
     DUPLICATE_TEXT,
+    REPEATED_TEXT,
+    MISSING_SIGNATURE,
 )
 
 MIN_WORDS = 50
@@ -77,76 +92,6 @@ def word_count(text: str) -> int:
 
 # ---------------------------------------------------------------------------------------------
 # Spelling
-
-# Words of a job search the general dictionary lacks, and British spellings it does not know.
-_DOMAIN_WORDS = """
-cv cvs resume resumes linkedin voicemail voicemails onboarding offboarding roadmap roadmaps
-backend frontend fullstack dataset datasets email emails emailed emailing followup
-shortlist shortlisted shortlisting teammate teammates startup startups fintech saas devops
-github gitlab api apis javascript typescript kubernetes postgres sql nosql ux ui workflow
-workflows stakeholder stakeholders upskill upskilling reskilling hybrid onsite offsite
-timeline timelines enrol enrols fulfil fulfils judgement learnt spelt whilst amongst
-programme programmes payslip inbox inboxes analytics dashboard dashboards
-""".split()  # noqa: SIM905
-
-_BRITISH_ENDINGS: tuple[tuple[str, str], ...] = (
-    ("isations", "izations"),
-    ("isation", "ization"),
-    ("ising", "izing"),
-    ("ised", "ized"),
-    ("ises", "izes"),
-    ("iser", "izer"),
-    ("isers", "izers"),
-    ("ise", "ize"),
-    ("ysing", "yzing"),
-    ("ysed", "yzed"),
-    ("yses", "yzes"),
-    ("yse", "yze"),
-    ("tres", "ters"),
-    ("tre", "ter"),
-    ("ogues", "ogs"),
-    ("ogue", "og"),
-    ("lled", "led"),
-    ("lling", "ling"),
-    ("ller", "ler"),
-    ("llers", "lers"),
-    ("ence", "ense"),
-    ("mmes", "ms"),
-    ("mme", "m"),
-    ("gement", "gment"),
-)
-
-_lock = threading.Lock()
-_spellchecker_instance: Any = None
-
-
-def _spellchecker() -> Any:
-    """The shared pyspellchecker instance, built on first use (slow: load it once)."""
-    global _spellchecker_instance
-    if _spellchecker_instance is None:
-        with _lock:
-            if _spellchecker_instance is None:
-                from spellchecker import SpellChecker
-
-                checker = SpellChecker(language="en", distance=1, case_sensitive=False)
-                checker.word_frequency.load_words(_DOMAIN_WORDS)
-                _spellchecker_instance = checker
-    return _spellchecker_instance
-
-
-def _british_variants(word: str) -> list[str]:
-    variants = [word[: -len(gb)] + us for gb, us in _BRITISH_ENDINGS if word.endswith(gb)]
-    if "our" in word:
-        variants.append(word.replace("our", "or"))
-    return variants
-
-
-@functools.lru_cache(maxsize=65_536)
-def _is_known(word: str) -> bool:
-    checker = _spellchecker()
-    if checker.known([word]):
-        return True
-    return bool(any(checker.known([v]) for v in _british_variants(word)))
 
 
 @functools.lru_cache(maxsize=4_096)
@@ -364,13 +309,16 @@ def check_draft(
         else:
             body_stems = {_stem(w) for w in content_words(body)}
             if not any(d in body_stems for d in details):
-                hint = f' (for example "{ctx.discussed_topic}")' if ctx.discussed_topic else ""
-                warnings.append(
-                    DraftWarning(
-                        MISSING_DETAIL,
-                        f"The {what} recalls nothing specific from the interview{hint}.",
+                topic = resolved_topic(ctx)
+                hint = f' (for example "{topic}")' if topic else ""
+                message = f"The {what} recalls nothing specific from the interview{hint}."
+                if topic is None and ctx.earlier_messages:
+                    message = (
+                        f"The {what} recalls nothing specific: each topic from your notes is "
+                        "already in an earlier message to this person. Add something new (an "
+                        f"opening you saw, news from {ctx.company_name})."
                     )
-                )
+                warnings.append(DraftWarning(MISSING_DETAIL, message))
 
     # too_short / too_long
     if kind in LENGTH_CHECKED_KINDS and ctx.channel != PHONE:
@@ -431,6 +379,37 @@ def check_draft(
             )
         )
 
+    # repeated_text: the same words as an earlier message to this person
+    if addressed:
+        repeat = _repeated_message(body, ctx.earlier_messages)
+        if repeat is not None:
+            earlier, sentence = repeat
+            what_repeats = "word for word" if sentence is None else f'"{sentence}"'
+            warnings.append(
+                DraftWarning(
+                    REPEATED_TEXT,
+                    f"This {what} repeats {_describe(earlier)} {what_repeats}: say something "
+                    "new (another topic, the time since, an opening you saw).",
+                )
+            )
+
+    # missing_signature: never signed with a login name, so nothing signs it until it is set
+    if addressed and not (ctx.signature.strip() or ctx.candidate_name.strip()):
+        warnings.append(
+            DraftWarning(
+                MISSING_SIGNATURE,
+                f"The {what} is not signed: set your name and signature in Settings "
+                "(or `followup profile set --name … --signature …`).",
+            )
+        )
+    elif addressed and not ctx.candidate_name.strip():
+        warnings.append(
+            DraftWarning(
+                MISSING_SIGNATURE,
+                "Your name is not set: set it in Settings (or `followup profile set --name …`).",
+            )
+        )
+
     # duplicate_text
     mine = _without_greeting(body)
     if mine and any(
@@ -444,3 +423,57 @@ def check_draft(
             )
         )
     return warnings
+
+
+# Sentences this long that reappear word for word are a repeat; shorter ones ("Thank you
+# again for your time.") are what every polite note says.
+REPEAT_MIN_WORDS = 8
+_SIGN_OFF_LINE = re.compile(
+    r"^\s*(?:best|kind|warm)?\s*(?:regards|wishes|thanks|thank you)\b", re.I
+)
+
+
+def _sentences(body: str) -> list[str]:
+    lines = body.strip().splitlines()
+    if lines and (_GREETING.match(lines[0]) or lines[0].rstrip().endswith(",")):
+        lines = lines[1:]
+    text = " ".join(line.strip(" -•*") for line in lines if not _SIGN_OFF_LINE.match(line))
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
+
+
+def _repeated_message(
+    body: str, earlier: Sequence[EarlierMessage]
+) -> tuple[EarlierMessage, str | None] | None:
+    """The first earlier message this body repeats: whole (None) or by a sentence."""
+    mine = _without_greeting(body)
+    if not mine:
+        return None
+    for message in earlier:
+        if _without_greeting(message.body) == mine:
+            return message, None
+    for sentence in _sentences(body):
+        if word_count(sentence) < REPEAT_MIN_WORDS:
+            continue
+        for message in earlier:
+            if _contains_phrase(message.body, sentence):
+                return message, sentence
+    return None
+
+
+_MESSAGE_NAMES = {
+    THANK_YOU: "thank-you",
+    CHECK_IN: "check-in",
+    CHECK_IN_2: "check-in",
+    FINAL_CHECK_IN: "last check-in",
+    REJECTION_REPLY: "reply",
+    KEEP_WARM: "note",
+}
+
+
+def _describe(message: EarlierMessage) -> str:
+    """ "your note of 3 Feb to Wanjiku", "your check-in of 15 Dec to Grace"."""
+    label = _MESSAGE_NAMES.get(message.kind, "message")
+    when = f" of {message.on.day} {message.on:%b}" if message.on else ""
+    first = (message.recipient_name or "").split()
+    to = f" to {first[0]}" if first else ""
+    return f"your {label}{when}{to}"

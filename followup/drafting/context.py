@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from followup.drafting.dictionary import is_known
 from followup.lib.vocabulary import WEEKDAYS, long_date, split_name
 from followup.planner.types import (
     ASSERTIVE,
@@ -79,12 +80,26 @@ DEFAULT_QUESTION_BANK: tuple[Question, ...] = (
 BANK_TOPICS_BY_KIND: dict[str, tuple[str, ...]] = {
     CHECK_IN: ("next_steps",),
     CHECK_IN_2: ("next_steps",),
-    FINAL_CHECK_IN: ("feedback", "openings"),
+    # None: asking for interview feedback before they have decided is out of place, and the
+    # rejection reply (which may follow) asks feedback and openings in its own words.
+    FINAL_CHECK_IN: (),
     # At most three, in the guidance's order; the interview's own unasked questions belong in
     # the check-ins, never in a reply to a rejection.
     REJECTION_REPLY: ("feedback", "openings", "cv_retention"),
     KEEP_WARM: ("openings",),
 }
+
+
+@dataclass(frozen=True)
+class EarlierMessage:
+    """A message to the same person before this one (sent, or planned to go first): what a new
+    draft must not repeat, and which topics are already used."""
+
+    kind: str
+    subject: str
+    body: str
+    on: date | None = None  # the local day it went (or goes) out
+    recipient_name: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -116,12 +131,14 @@ class DraftContext:
     sent_on: date | None = None  # the local day the follow-up goes out, when known
     candidate_phone: str | None = None
     applied_on: date | None = None  # the day the application went in, when known
+    # The messages to the same person before this one, oldest first (see EarlierMessage).
+    earlier_messages: tuple[EarlierMessage, ...] = ()
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
             raise ValueError(f"profile must be one of {', '.join(PROFILES)}, not {self.profile!r}")
         # Accept lists from callers but keep the dataclass hashable and immutable.
-        for name in ("unasked_questions", "commitments", "question_bank"):
+        for name in ("unasked_questions", "commitments", "question_bank", "earlier_messages"):
             value = getattr(self, name)
             if not isinstance(value, tuple):
                 object.__setattr__(self, name, tuple(value))
@@ -328,6 +345,102 @@ def pick_topic(notes: str, index: int = 0) -> str | None:
     return candidates[max(0, index) % len(candidates)]
 
 
+def _mentions(text: str, topic: str) -> bool:
+    return re.sub(r"\s+", " ", topic).strip().casefold() in re.sub(r"\s+", " ", text).casefold()
+
+
+def choose_topic(
+    notes: str, kind: str, index: int = 0, earlier: tuple[EarlierMessage, ...] = ()
+) -> str | None:
+    """The topic a message recalls. A thank-you takes the `index`-th (one per interviewer); a
+    later message takes one no earlier message to this person used, else one only their
+    thank-you used: a note line appears in at most the thank-you and one later message."""
+    candidates = topic_candidates(notes)
+    if not candidates:
+        return None
+    if kind == THANK_YOU:
+        return candidates[max(0, index) % len(candidates)]
+    texts = [(m.kind, f"{m.subject}\n{m.body}") for m in earlier]
+    unused = [t for t in candidates if not any(_mentions(text, t) for _, text in texts)]
+    if unused:
+        return unused[0]
+    only_thanked = [
+        t for t in candidates if not any(_mentions(text, t) for k, text in texts if k != THANK_YOU)
+    ]
+    return only_thanked[0] if only_thanked else None
+
+
+# A topic that is a clause ("the team is moving to Kotlin") reads after "about" with "how".
+_CLAUSE_VERBS = frozenset(
+    """is are was were has have had will would can could should may might must do does did
+    wants want needs need plans plan uses use runs run builds build hopes hope ships ship
+    sells sell serves serve works work""".split()  # noqa: SIM905
+)
+_CLAUSE_SUBJECTS = frozenset({"we", "you", "i", "he", "she", "it", "they", "there"})
+_DETERMINERS = frozenset({"the", "a", "an", "our", "your", "their", "my", "this", "that"})
+_QUESTION_WORDS = frozenset({"how", "what", "why", "when", "where", "whether", "which", "who"})
+
+
+def woven_topic(topic: str, notes: str = "", names: tuple[str, ...] = ()) -> str:
+    """The topic as it reads after "about" in mid-sentence: its first letter lower-cased unless
+    it starts a name or an acronym ("route planning for the Kisumu fleet", "M-Pesa
+    reconciliation", "Safaricom's 5G roll-out"), and a clause turned into "how …"."""
+    text = re.sub(r"\s+", " ", topic or "").strip().rstrip(".;:,!?")
+    if not text:
+        return ""
+    first, _, rest = text.partition(" ")
+    bare = re.sub(r"['’]s$", "", first).strip("\"'“”‘’(")
+    keep = {w.casefold() for name in names for w in name.split()}
+    is_name_like = (
+        first == "I"
+        or first.startswith("I'")
+        or first.startswith("I’")
+        or (len(bare) >= 2 and bare.isupper())
+        or any(c.isupper() for c in bare[1:])
+        or any(c.isdigit() for c in bare)
+        or bare.casefold() in keep
+        # Written with a capital in mid-sentence elsewhere in the notes: a name.
+        or re.search(r"[a-z,;]\s+" + re.escape(bare) + r"\b", notes) is not None
+    )
+    if first[:1].isupper() and not is_name_like:
+        lowered_elsewhere = re.search(r"\b" + re.escape(bare.lower()) + r"\b", notes) is not None
+        if lowered_elsewhere or is_known(bare.lower()):
+            text = first[0].lower() + first[1:] + (" " + rest if rest else "")
+    words = text.split(" ")
+    starts = words[0].casefold()
+    looks_like_clause = len(words) > 2 and (
+        starts in _CLAUSE_SUBJECTS
+        or words[1].casefold() in _CLAUSE_VERBS
+        or (starts in _DETERMINERS and len(words) > 3 and words[2].casefold() in _CLAUSE_VERBS)
+    )
+    if looks_like_clause and starts not in _QUESTION_WORDS:
+        text = f"how {text}"
+    return text
+
+
+_NUMBER_WORDS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def time_since(start: date | None, end: date | None) -> str:
+    """ "about four months" from the interview to the day a message goes out; "" if unknown."""
+    if start is None or end is None or end <= start:
+        return ""
+    days = (end - start).days
+    if days < 10:
+        return "a few days"
+    if days < 45:
+        weeks = round(days / 7)
+        return "a couple of weeks" if weeks <= 2 else f"about {_NUMBER_WORDS[min(weeks, 6)]} weeks"
+    months = round(days / 30.44)
+    if months < 12:
+        return f"about {_NUMBER_WORDS[months] if months < 10 else str(months)} months"
+    return "about a year" if months < 18 else "well over a year"
+
+
+def _asked_before(question: str, earlier: tuple[EarlierMessage, ...]) -> bool:
+    return any(_mentions(m.body, question) for m in earlier)
+
+
 # ---------------------------------------------------------------------------------------------
 # The values a template sees
 
@@ -397,7 +510,8 @@ def questions_for(kind: str, ctx: DraftContext) -> tuple[str, ...]:
     out: list[str] = []
     for q in asked:
         q = _as_question(q)
-        if q and q not in out:
+        # A question this person was already asked would only repeat the earlier message.
+        if q and q not in out and not _asked_before(q, ctx.earlier_messages):
             out.append(q)
     return tuple(out)
 
@@ -441,6 +555,8 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "careers_url": "the company's careers page, or empty",
     "company_website": "the company's website, or empty",
     "applied_date_text": 'the day you applied, in words, e.g. "Monday 1 December", or empty',
+    "note_number": "1 for the first message of this kind to this person, 2 for the next, ...",
+    "time_since": 'how long since the interview, e.g. "about four months", or empty',
 }
 
 TemplateValue = str | int | bool | tuple[str, ...] | tuple[dict[str, str], ...] | dict[str, str]
@@ -449,9 +565,7 @@ TemplateValue = str | int | bool | tuple[str, ...] | tuple[dict[str, str], ...] 
 def template_vars(kind: str, ctx: DraftContext) -> dict[str, TemplateValue]:
     """The plain values a template is rendered with. Nothing here has methods that reach
     anything but its own text."""
-    topic = ctx.discussed_topic
-    if topic is None:
-        topic = pick_topic(ctx.notes, ctx.interviewer_index)
+    topic = resolved_topic(ctx)
     greeting_name = ctx.greeting_name or ""
     commitment = ctx.commitment
     if commitment is None and ctx.commitments:
@@ -485,7 +599,7 @@ def template_vars(kind: str, ctx: DraftContext) -> dict[str, TemplateValue]:
         "same_day": bool(ctx.interview_date and ctx.sent_on == ctx.interview_date),
         "round_name": ctx.round_name,
         "round_phrase": _round_phrase(ctx.round_name),
-        "discussed_topic": topic or "",
+        "discussed_topic": woven_topic(topic or "", ctx.notes, _names(ctx)),
         "notes": ctx.notes,
         "unasked_questions": tuple(_as_question(q) for q in ctx.unasked_questions if q.strip()),
         "questions_to_ask": questions_for(kind, ctx),
@@ -503,4 +617,17 @@ def template_vars(kind: str, ctx: DraftContext) -> dict[str, TemplateValue]:
         "careers_url": (ctx.careers_url or "").strip(),
         "company_website": (ctx.company_website or "").strip(),
         "applied_date_text": _date_text(ctx.applied_on),
+        "note_number": 1 + sum(1 for m in ctx.earlier_messages if m.kind == kind),
+        "time_since": time_since(ctx.interview_date, ctx.sent_on),
     }
+
+
+def resolved_topic(ctx: DraftContext) -> str | None:
+    """The topic this draft recalls: the one given, else one chosen from the notes."""
+    if ctx.discussed_topic is not None:
+        return ctx.discussed_topic
+    return choose_topic(ctx.notes, ctx.kind, ctx.interviewer_index, ctx.earlier_messages)
+
+
+def _names(ctx: DraftContext) -> tuple[str, ...]:
+    return (ctx.company_name, ctx.recipient_name or "", ctx.candidate_name)

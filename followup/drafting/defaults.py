@@ -68,11 +68,11 @@ Thank you for taking the time to meet with me{{ on_day }} about the {{ role_titl
 
 {% if discussed_topic %}
 {% if variant == 1 %}
-I especially enjoyed hearing more about one thing in particular: {{ discussed_topic }}. It is exactly the kind of work I want to be doing next.
+I especially enjoyed hearing more about {{ discussed_topic }}. It is exactly the kind of work I want to be doing next.
 {% elif variant == 2 %}
-Since we spoke, I have kept thinking about something we discussed: {{ discussed_topic }}. It made the role feel like a strong match for my experience.
+Since we spoke, I have kept thinking about {{ discussed_topic }}. It made the role feel like a strong match for my experience.
 {% else %}
-One part of our conversation has stayed with me: {{ discussed_topic }}. It made me even more excited about what I could contribute to the team.
+Our conversation about {{ discussed_topic }} has stayed with me. It made me even more excited about what I could contribute to the team.
 {% endif %}
 {% else %}
 Our conversation made me even more excited about what I could contribute to the team.
@@ -95,7 +95,7 @@ _CHECK_IN_BODY = (
 
 I hope you're well. I'm following up on my {{ round_phrase }}{% if interview_date_text %} on {{ interview_date_text }}{% endif %} for the {{ role_title }} role at {{ company_name }}.{% if promised_phrase %} I understood the team hoped to have news around now, so I wanted to check in.{% endif %}
 
-I'm still very interested in the role{% if discussed_topic %}, and I've kept thinking about one thing we discussed: {{ discussed_topic }}{% endif %}.
+I'm still very interested in the role{% if discussed_topic %}, and I've kept thinking about {{ discussed_topic }}{% endif %}.
 """
     + _QUESTIONS
     + """
@@ -117,7 +117,7 @@ _CHECK_IN_2_BODY = (
 I wanted to check in again about the {{ role_title }} role at {{ company_name }}. I know hiring decisions take time, and I remain very interested in joining the team.
 
 {% if discussed_topic %}
-One thing from our conversation{% if interview_date_text %} on {{ interview_date_text }}{% endif %} has stayed with me: {{ discussed_topic }}. I'd love the chance to build on it with you.
+What we said{% if interview_date_text %} on {{ interview_date_text }}{% endif %} about {{ discussed_topic }} is still on my mind, and I'd love the chance to build on it with you.
 {% endif %}
 """
     + _QUESTIONS
@@ -138,7 +138,7 @@ _FINAL_CHECK_IN_BODY = (
 I'm following up one last time about the {{ role_title }} role at {{ company_name }}{% if interview_date_text %}, after my {{ round_phrase }} on {{ interview_date_text }}{% endif %}. I understand things may have moved on, and I don't want to crowd your inbox.
 
 {% if discussed_topic %}
-I still value our conversation, especially this: {{ discussed_topic }}.
+I still value our conversation, especially the part about {{ discussed_topic }}.
 {% endif %}
 
 If the position has been filled, a short note either way would be much appreciated, and I'd be glad to be considered for future openings at {{ company_name }}.
@@ -146,7 +146,7 @@ If the position has been filled, a short note either way would be much appreciat
     + _QUESTIONS
     + """
 {% if assertive %}
-If a quick call is easier, I'm happy to fit around your schedule.
+If a quick call is easier, just say when.
 {% endif %}
 
 Thank you again for your time and consideration,
@@ -178,19 +178,33 @@ Best of luck with the hire.
     + _SIGN_OFF
 )
 
+# Each note to a person brings something the earlier ones did not: another opening line, the
+# time since, a topic not used before (see context.choose_topic); questions asked before are
+# left out (context.questions_for).
 _KEEP_WARM_BODY = (
     """\
 {{ greeting }}
 
+{% if note_number == 1 %}
 I hope all is well at {{ company_name }}. We spoke{% if interview_date_text %} on {{ interview_date_text }}{% endif %} about the {{ role_title }} role, and I wanted to stay in touch.
-
-{% if discussed_topic %}
-I still think back to one part of our conversation: {{ discussed_topic }}.
+{% elif note_number == 2 %}
+It has been {{ time_since or "a while" }} since we talked about the {{ role_title }} role, and I have been following {{ company_name }}'s news with interest.
+{% else %}
+A short note to say hello, {{ time_since or "some months" }} after our {{ round_phrase }} for the {{ role_title }} role: I'm still keen on {{ company_name }} and hoping our paths cross again.
 {% endif %}
-I remain very keen on {{ company_name }} and would love to hear if a role comes up that fits my background.{% if questions_to_ask %} {{ questions_to_ask[0] }}{% endif %}
 
-{% if assertive %}
+{% if note_number == 1 %}
+{% if discussed_topic %}I still think back to our conversation about {{ discussed_topic }}. {% endif %}I remain very keen on {{ company_name }} and would love to hear if a role comes up that fits my background.{% if questions_to_ask %} {{ questions_to_ask[0] }}{% endif %}
+{% elif note_number == 2 %}
+{% if discussed_topic %}I was thinking again about {{ discussed_topic }}, which I enjoyed discussing with you. {% endif %}If anything opens up on the team, I'd be glad to hear about it; I'm keeping an eye on your careers page as well.
+{% else %}
+{% if discussed_topic %}Our exchange about {{ discussed_topic }} is one I still remember. {% endif %}I'd be grateful if you kept me in mind for future openings, and I wish you and the team a good season.
+{% endif %}
+
+{% if assertive and note_number == 1 %}
 Would you be open to a short call in the next few weeks? I'd value your view on where the team is heading.
+{% elif assertive and note_number == 2 %}
+If a quick catch-up call ever suits you, I'd enjoy it.
 {% endif %}
 """
     + _SIGN_OFF
@@ -216,7 +230,7 @@ _DELIVERABLE_BODY = (
 As promised when we spoke{% if interview_weekday %} on {{ interview_weekday }}{% endif %} about the {{ role_title }} role at {{ company_name }}, I'm sharing {{ deliverable_item }}.
 
 {% if discussed_topic %}
-I hope it adds to what we discussed: {{ discussed_topic }}.
+I hope it adds to our conversation about {{ discussed_topic }}.
 {% endif %}
 
 {% if assertive %}
@@ -267,9 +281,9 @@ Call {{ recipient_name or company_name }}{% if recipient_name %} at {{ company_n
 
 Talking points:
 {% if kind == "application_check_in" %}
-- "{{ hello }}, this is {{ candidate_name }}. I applied for the {{ role_title }} role{% if applied_date_text %} on {{ applied_date_text }}{% endif %}, and I'm calling to make sure my application reached the right person."
+- "{{ hello }}, this is {{ candidate_name or "(your name)" }}. I applied for the {{ role_title }} role{% if applied_date_text %} on {{ applied_date_text }}{% endif %}, and I'm calling to make sure my application reached the right person."
 {% else %}
-- "{{ hello }}, this is {{ candidate_name }}. We spoke{% if interview_date_text %} on {{ interview_date_text }}{% endif %} about the {{ role_title }} role."
+- "{{ hello }}, this is {{ candidate_name or "(your name)" }}. We spoke{% if interview_date_text %} on {{ interview_date_text }}{% endif %} about the {{ role_title }} role."
 - Thank them for their time{% if discussed_topic %} and recall something specific: {{ discussed_topic }}{% endif %}.
 {% endif %}
 - Say you're still very interested{% if assertive %}, and confident you can make a real difference in the role{% endif %}.
@@ -284,7 +298,7 @@ The question to ask:
 {% endfor %}
 
 If you reach voicemail:
-"{{ hello }}, this is {{ candidate_name }}, following up on the {{ role_title }} role at {{ company_name }}. {% if kind != "application_check_in" %}Thank you again for your time{% if interview_weekday %} on {{ interview_weekday }}{% endif %}. {% endif %}I'm still very interested and would welcome an update. {% if candidate_phone %}You can reach me on {{ candidate_phone }}. {% endif %}I'll also send a short email. Thank you, and have a good day."
+"{{ hello }}, this is {{ candidate_name or "(your name)" }}, following up on the {{ role_title }} role at {{ company_name }}. {% if kind != "application_check_in" %}Thank you again for your time{% if interview_weekday %} on {{ interview_weekday }}{% endif %}. {% endif %}I'm still very interested and would welcome an update. {% if candidate_phone %}You can reach me on {{ candidate_phone }}. {% endif %}I'll also send a short email. Thank you, and have a good day."
 
 Afterwards, note what they said and log the call.
 """
@@ -308,7 +322,10 @@ DEFAULT_TEMPLATES: dict[str, TemplateSource] = {
         _REJECTION_REPLY_BODY,
     ),
     KEEP_WARM: TemplateSource(
-        "Keeping in touch: {{ candidate_name }}, {{ role_title }} candidate",
+        "{% if note_number == 2 %}Still keen on {{ company_name }}{% elif note_number > 2 %}"
+        "Hello again from the {{ role_title }} interviews{% else %}Keeping in touch{% endif %}"
+        "{% if candidate_name %}: {{ candidate_name }}{% endif %}"
+        "{% if note_number < 2 %}, {{ role_title }} candidate{% endif %}",
         _KEEP_WARM_BODY,
     ),
     CAREERS_CHECK: TemplateSource(

@@ -164,9 +164,16 @@ class Named:
 
 
 @dataclass(slots=True)
+class CompanyRef:
+    name: str
+    careers_url: str = ""  # what a careers check's row opens
+    website: str = ""
+
+
+@dataclass(slots=True)
 class ApplicationRef:
     role_title: str
-    company: Named
+    company: CompanyRef
 
 
 @dataclass(slots=True)
@@ -206,6 +213,8 @@ _ROW_VALUES = (
     "sent_at",
     "application__role_title",
     "application__company__name",
+    "application__company__careers_url",
+    "application__company__website",
     "recipient__name",
 )
 
@@ -224,7 +233,11 @@ def _row(v: dict[str, object]) -> FollowUpRow:
         sent_at=v["sent_at"],  # type: ignore[arg-type]
         application=ApplicationRef(
             role_title=v["application__role_title"],  # type: ignore[arg-type]
-            company=Named(v["application__company__name"]),  # type: ignore[arg-type]
+            company=CompanyRef(
+                name=v["application__company__name"],  # type: ignore[arg-type]
+                careers_url=v["application__company__careers_url"],  # type: ignore[arg-type]
+                website=v["application__company__website"],  # type: ignore[arg-type]
+            ),
         ),
         recipient=Named(name) if name is not None else None,  # type: ignore[arg-type]
     )

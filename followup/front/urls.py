@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup.front import applications, links, outbox, setup, views
+from followup.front import applications, careers, links, outbox, setup, views
 
 urlpatterns = [
     path("", views.today, name="today"),
@@ -42,6 +42,7 @@ urlpatterns = [
     ),
     path("applications/<int:application_id>/", views.application, name="application"),
     path("applications/<int:application_id>/outcome/", views.set_outcome, name="set-outcome"),
+    path("applications/<int:application_id>/careers-url/", careers.careers_url, name="careers-url"),
     path("pipeline/", views.pipeline, name="pipeline"),
     path("follow-ups/<int:follow_up_id>/", links.follow_up_page, name="follow-up"),
     path("follow-ups/<int:follow_up_id>/act/", views.act, name="act"),

@@ -247,6 +247,8 @@ def act(request: AuthenticatedRequest, follow_up_id: int) -> HttpResponse:
         elif action in ACTIONS:
             function, note = ACTIONS[action]
             fu = function(request.user, fu.pk)
+            if fu.kind == p.CAREERS_CHECK:
+                note += _next_careers_check(request, fu)
         else:
             raise InvalidInput("action", f"unknown action {action!r}")
     except InvalidInput as exc:
@@ -272,6 +274,21 @@ def act(request: AuthenticatedRequest, follow_up_id: int) -> HttpResponse:
     else:
         messages.success(request, f"{fu.get_kind_display()}: {note}")
     return redirect(_safe_next(request, fallback))
+
+
+def _next_careers_check(request: AuthenticatedRequest, closed: FollowUp) -> str:
+    """ " The next check: Tue 6 Jan, 09:00 EAT." — closing one brought it onto the plan."""
+    following = (
+        FollowUp.objects.filter(
+            owner=request.user,
+            application_id=closed.application_id,
+            kind=p.CAREERS_CHECK,
+            status__in=FollowUp.OPEN,
+        )
+        .order_by("due")
+        .first()
+    )
+    return f" The next check: {_local(following)}." if following else " That was the last check."
 
 
 def _local(fu: FollowUp) -> str:

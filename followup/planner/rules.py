@@ -7,7 +7,6 @@ The rules table of the planner's spec is the contract; the constants below are i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -509,18 +508,21 @@ def _rejection_reply(
     )
 
 
-def _keep_warm(
-    app: ApplicationFacts,
-    latest: InterviewFacts | None,
-    cal: BusinessCalendar,
-    careers_days_planned: Iterable[date],
-) -> list[PlannedFollowUp]:
+def _keep_warm_base(app: ApplicationFacts, latest: InterviewFacts | None) -> datetime | None:
+    """When keep-warm counts from (the outcome, else the latest interview), or None when the
+    application is not kept warm."""
     if not app.keep_warm or app.status not in KEEP_WARM_STATUSES:
-        return []
+        return None
     outcome_at = app.rejected_at if app.status == REJECTED else app.no_response_at
-    base_at = outcome_at if outcome_at is not None else (latest.end if latest else None)
+    return outcome_at if outcome_at is not None else (latest.end if latest else None)
+
+
+def _keep_warm(
+    app: ApplicationFacts, latest: InterviewFacts | None, cal: BusinessCalendar
+) -> list[PlannedFollowUp]:
+    base_at = _keep_warm_base(app, latest)
     if base_at is None:
-        return []  # nothing to count from: no outcome date and no interview
+        return []  # not kept warm, or nothing to count from: no outcome date and no interview
     outcome = "rejection" if app.status == REJECTED else "application went without a response"
     floor = latest.end if latest is not None else None
     interview_key = latest.key if latest else None
@@ -552,71 +554,102 @@ def _keep_warm(
             )
         )
 
-    site_tz = _zone_name(app, latest, None)
-    site_base_day = base_at.astimezone(zone(site_tz)).date()
-    already = list(careers_days_planned)
-    checks = _fortnightly_days(site_base_day)
-    for k, intended in enumerate(checks, start=1):
-        slot = _business_time(cal, intended, MORNING, site_tz, floor)
-        if any(abs(slot.day - other) <= CAREERS_CHECK_MIN_GAP for other in already):
-            continue  # the website check they asked for already covers this fortnight
-        already.append(slot.day)
-        moved = _why_moved(cal, intended, slot.day)
-        moved_note = f" ({moved}: the next business day)" if moved else ""
-        planned.append(
-            PlannedFollowUp(
-                slot=f"careers_check:kw:{k}",
-                kind=CAREERS_CHECK,
-                due=slot.due,
-                channel=WEBSITE,
-                reason=(
-                    f"Look at {app.company_name}'s careers page for new openings: every 2 weeks "
-                    f"for {CAREERS_CHECK_MONTHS} months after the {outcome} "
-                    f"(check {k} of {len(checks)}), {describe_time(slot.due)}{moved_note}."
-                    f"{_pushed_note(slot)}"
-                ),
-                recipient=None,
-                interview_key=interview_key,
-                interview_id=interview_id,
-            )
-        )
     return planned
 
 
 # --- what the candidate owes them, and what they asked for ---------------------------
 
 
-def _website_checks(
-    app: ApplicationFacts, interview: InterviewFacts, cal: BusinessCalendar
-) -> list[PlannedFollowUp]:
-    if not interview.asked_to_check_website or app.status in CAREERS_CHECK_STOPPING_STATUSES:
-        return []
-    tz = _zone_name(app, interview, None)
-    interview_day = _interview_date(interview)
-    checks = _fortnightly_days(interview_day)
-    planned: list[PlannedFollowUp] = []
-    for k, intended in enumerate(checks, start=1):
-        slot = _business_time(cal, intended, MORNING, tz, interview.end)
-        moved = _why_moved(cal, intended, slot.day)
-        moved_note = f" ({moved}: the next business day)" if moved else ""
-        planned.append(
-            PlannedFollowUp(
-                slot=f"careers_check:{interview.key}:{k}",
-                kind=CAREERS_CHECK,
-                due=slot.due,
-                channel=WEBSITE,
-                reason=(
-                    f"They asked you to check their website: look at {app.company_name}'s "
-                    f"careers page every 2 weeks for {CAREERS_CHECK_MONTHS} months after the "
-                    f"interview on {describe_day(interview_day)} (check {k} of {len(checks)}), "
-                    f"{describe_time(slot.due)}{moved_note}.{_pushed_note(slot)}"
-                ),
-                recipient=None,
-                interview_key=interview.key,
-                interview_id=interview.interview_id,
-            )
-        )
-    return planned
+@dataclass(frozen=True)
+class _CheckDay:
+    day: date  # the business day the check falls on
+    intended: date  # the fortnight's day, before weekends and holidays moved it
+    why: str  # what this run of checks is for
+
+
+def _careers_check_days(
+    app: ApplicationFacts,
+    interviews: list[InterviewFacts],
+    latest: InterviewFacts | None,
+    cal: BusinessCalendar,
+    tz: str,
+) -> list[_CheckDay]:
+    """Every fortnightly check the rules call for, in order: 6 months after each interview where
+    they asked the candidate to watch their website, and 6 months after a keep-warm outcome. A
+    check within a week of an earlier one would only repeat it, so it is left out."""
+    runs: list[tuple[date, str]] = []
+    if app.status not in CAREERS_CHECK_STOPPING_STATUSES:
+        for interview in interviews:
+            if interview.asked_to_check_website:
+                day = _interview_date(interview)
+                runs.append(
+                    (
+                        day,
+                        f"they asked you to check their website at the interview on "
+                        f"{describe_day(day)}",
+                    )
+                )
+    base_at = _keep_warm_base(app, latest)
+    if base_at is not None:
+        outcome = "rejection" if app.status == REJECTED else "application went without a response"
+        day = base_at.astimezone(zone(tz)).date()
+        runs.append((day, f"keeping in touch after the {outcome} on {describe_day(day)}"))
+    days: list[_CheckDay] = []
+    for start, why in runs:
+        for intended in _fortnightly_days(start):
+            day = cal.business_day_on_or_after(intended)
+            if any(abs(day - other.day) <= CAREERS_CHECK_MIN_GAP for other in days):
+                continue  # another run already covers this fortnight
+            days.append(_CheckDay(day=day, intended=intended, why=why))
+    return sorted(days, key=lambda check: check.day)
+
+
+def _careers_check(
+    app: ApplicationFacts,
+    interviews: list[InterviewFacts],
+    latest: InterviewFacts | None,
+    cal: BusinessCalendar,
+) -> PlannedFollowUp | None:
+    """The careers-page check is one recurring item: only the next check is planned. Each one
+    done or skipped brings the one after it, until the last fortnight. It is the candidate's own
+    errand, so it is due at 09:00 in their zone."""
+    tz = app.user_tz or _zone_name(app, latest, None)
+    days = _careers_check_days(app, interviews, latest, cal, tz)
+    closed = app.careers_checks_closed
+    if closed:
+        through = max(closed).astimezone(zone(tz)).date()
+        days_left = [check for check in days if check.day > through]
+    else:
+        days_left = days
+    # Never before the latest interview ends (its facts may say it ended after an outcome).
+    floor = latest.end if latest is not None else None
+    upcoming = (
+        (check, local_datetime(check.day, MORNING, tz))
+        for check in days_left
+        if floor is None or local_datetime(check.day, MORNING, tz) >= floor
+    )
+    found = next(upcoming, None)
+    if found is None:
+        return None
+    check, due = found
+    moved = _why_moved(cal, check.intended, check.day)
+    moved_note = f" ({moved}: the next business day)" if moved else ""
+    last = days[-1].day
+    until = f"{last.day} {last:%b}" + (f" {last.year}" if last.year != check.day.year else "")
+    return PlannedFollowUp(
+        # One slot per check in turn: never two open at once, and a closed one is never redone.
+        slot=f"careers_check:{len(closed) + 1}",
+        kind=CAREERS_CHECK,
+        due=due,
+        channel=WEBSITE,
+        reason=(
+            f"Look at {app.company_name}'s careers page for new openings: every 2 weeks until "
+            f"{until} ({check.why}). Next check: {describe_time(due)}{moved_note}."
+        ),
+        recipient=None,
+        interview_key=latest.key if latest else None,
+        interview_id=latest.interview_id if latest else None,
+    )
 
 
 def _deliverables(
@@ -701,6 +734,7 @@ def _validate(app: ApplicationFacts, profile: str) -> None:
         (app.rejected_at, "rejected_at"),
         (app.no_response_at, "no_response_at"),
         (app.last_reply_at, "last_reply_at"),
+        *((closed, "careers_checks_closed") for closed in app.careers_checks_closed),
     ):
         if value is not None:
             _require_aware(value, what)
@@ -726,7 +760,6 @@ def plan_follow_ups(app: ApplicationFacts, profile: str | None = None) -> list[P
     for interview in interviews:
         planned += _thank_yous(app, interview, cal)
         planned += _deliverables(app, interview, cal)
-        planned += _website_checks(app, interview, cal)
     # Only the latest round has a ladder: a new round replaces the earlier one's.
     if latest is not None and _ladder_is_active(app, latest):
         planned += _ladder(app, latest, cal, chosen).follow_ups
@@ -736,8 +769,10 @@ def plan_follow_ups(app: ApplicationFacts, profile: str | None = None) -> list[P
     rejection = _rejection_reply(app, latest, cal)
     if rejection is not None:
         planned.append(rejection)
-    website_days = [f.due.date() for f in planned if f.kind == CAREERS_CHECK]
-    planned += _keep_warm(app, latest, cal, website_days)
+    planned += _keep_warm(app, latest, cal)
+    careers_check = _careers_check(app, interviews, latest, cal)
+    if careers_check is not None:
+        planned.append(careers_check)
     return sorted(planned, key=_sort_key)
 
 

@@ -97,7 +97,10 @@ class ApplicationFacts:
     last_reply_at: datetime | None = None  # latest reply recorded on any follow-up
     subdivision: str | None = None  # holiday subdivision, e.g. "ENG" for GB, "CA" for US
     applied_on: date | None = None  # the day the application went in (applied and later)
-    user_tz: str | None = None  # the job seeker's own zone: the last resort for a due time
+    # The careers-page check is one recurring item: for each check already done or skipped, the
+    # later of its due time and when it was closed. The next check comes after the latest.
+    careers_checks_closed: tuple[datetime, ...] = ()
+    user_tz: str | None = None  # the candidate's own zone: careers checks are their errand
 
 
 @dataclass(frozen=True)

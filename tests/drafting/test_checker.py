@@ -74,6 +74,8 @@ def test_warning_codes_are_the_documented_ones() -> None:
         "missing_subject",
         "subject_too_long",
         "duplicate_text",
+        "repeated_text",
+        "missing_signature",
     )
 
 

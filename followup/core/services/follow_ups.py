@@ -293,6 +293,9 @@ def _close(
         log_event(
             owner, fu.application, kind, f"{fu.get_kind_display()} {verb}", follow_up=fu, at=at
         )
+    if fu.kind == p.CAREERS_CHECK and status != S.CANCELLED:
+        # A recurring item: closing this check brings the next one onto the plan.
+        replan_or_postpone(owner, fu.application)
     return fu
 
 

@@ -45,6 +45,17 @@ def application_facts(owner: Owner, application: Application) -> p.ApplicationFa
     ).aggregate(at=Max("at"))["at"]
     if last_heard is not None and (last_reply is None or last_heard > last_reply):
         last_reply = last_heard
+    # all_objects: a check done and later deleted still happened. (An open check deleted keeps
+    # its slot taken, so the series stops there until the delete is undone.)
+    careers_checks_closed = tuple(
+        max(due, closed_at)
+        for due, closed_at in FollowUp.all_objects.filter(
+            owner=owner,
+            application=application,
+            kind=p.CAREERS_CHECK,
+            status__in=CAREERS_CHECK_CLOSED,
+        ).values_list("due", "updated_at")
+    )
     return p.ApplicationFacts(
         company_name=company.name,
         country=effective_country(owner, company),
@@ -73,8 +84,13 @@ def application_facts(owner: Owner, application: Application) -> p.ApplicationFa
         no_response_at=application.no_response_at,
         last_reply_at=last_reply,
         applied_on=application.applied_on,
+        careers_checks_closed=careers_checks_closed,
         user_tz=get_profile(owner).time_zone or None,
     )
+
+
+# A careers check done, skipped (or marked sent) is behind the candidate: the next one follows.
+CAREERS_CHECK_CLOSED = (FollowUp.Status.DONE, FollowUp.Status.SKIPPED, FollowUp.Status.SENT)
 
 
 def _person(contact: Contact) -> p.Person:
