@@ -117,10 +117,33 @@ def _clean_text(value: str, field_name: str, max_length: int, *, single_line: bo
     return value
 
 
-def _parse_people(values: Iterable[str], field_name: str) -> list[PersonInput]:
+def parse_interviewer(value: str, field_name: str = "interviewer") -> PersonInput:
+    """One interviewer as typed: "Name <email>" (or a bare address). A name alone is refused:
+    each interviewer gets their own thank-you, and "Name name-at-x" is a typing slip that would
+    otherwise become a contact without an email, silently. The one check of the CLI's options,
+    its prompts, the web form and interview edits."""
+    try:
+        name, email = parse_person(value)
+    except BadAddress as exc:
+        raise InvalidInput(field_name, str(exc)) from None
+    if not email:
+        raise InvalidInput(
+            field_name,
+            f"{value.strip()!r} has no email address "
+            "(write one person as 'Name <name@example.com>')",
+        )
+    return PersonInput(name=name[:200], email=email)
+
+
+def _parse_people(
+    values: Iterable[str], field_name: str, *, require_email: bool = False
+) -> list[PersonInput]:
     people = []
     for value in values:
         if not value or not value.strip():
+            continue
+        if require_email:
+            people.append(parse_interviewer(value, field_name))
             continue
         try:
             name, email = parse_person(value)
@@ -195,7 +218,7 @@ def validate_interview_input(owner: Owner, data: InterviewInput) -> CleanIntervi
             raise InvalidInput(name, f"at most {LINES_MAX} lines")
         for line in lines:
             _clean_text(line, name, LINE_MAX)
-    interviewers = _parse_people(data.interviewers, "interviewer")
+    interviewers = _parse_people(data.interviewers, "interviewer", require_email=True)
     recruiters = _parse_people([data.recruiter], "recruiter") if data.recruiter else []
     return CleanInterview(
         company=company,
