@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import typer
 
-from followup.cli import calendar, digest, follow_ups, interviews, mail, notify, profile, system
+from followup.cli import (
+    calendar,
+    digest,
+    follow_ups,
+    interview_edits,
+    interviews,
+    mail,
+    notify,
+    profile,
+    system,
+)
 from followup.cli.shell import group, select_user
 
 __all__ = ["app", "main"]
@@ -40,6 +50,9 @@ def _whose_data(
 interview_app = group("Record and import interviews.")
 interview_app.command("add")(interviews.add)
 interview_app.command("import")(interviews.import_invitation)
+interview_app.command("edit")(interview_edits.edit)
+interview_app.command("delete")(interview_edits.delete)
+interview_app.command("restore")(interview_edits.restore)
 app.add_typer(interview_app, name="interview")
 
 app.command("plan")(interviews.plan)
@@ -51,6 +64,11 @@ app.command("done")(follow_ups.done)
 app.command("skip")(follow_ups.skip)
 app.command("sent")(follow_ups.sent)
 app.command("replied")(follow_ups.replied)
+app.command("reschedule")(follow_ups.reschedule)
+follow_up_app = group("Delete a follow-up, or restore a deleted one.")
+follow_up_app.command("delete")(follow_ups.delete)
+follow_up_app.command("restore")(follow_ups.restore)
+app.add_typer(follow_up_app, name="follow-up")
 app.command("outcome")(interviews.outcome)
 app.command("export")(system.export)
 app.command("import")(system.import_data)

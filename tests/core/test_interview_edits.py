@@ -18,6 +18,7 @@ from followup.core.services.interview_edits import (
 )
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
+BEFORE = datetime(2025, 12, 1, tzinfo=NAIROBI)  # "now" for moves into December 2025
 
 
 def open_by_kind(application):
@@ -33,7 +34,7 @@ def test_a_new_time_moves_the_untouched_follow_ups_and_keeps_a_rescheduled_one(
     recorded = record_interview(promised="")
     before = open_by_kind(recorded.application)
     kept = follow_up_service.reschedule(
-        owner, before["check_in"].pk, datetime(2025, 12, 22, 11, 0, tzinfo=NAIROBI)
+        owner, before["check_in"].pk, datetime(2025, 12, 22, 11, 0, tzinfo=NAIROBI), now=BEFORE
     )
     result = edit_interview(
         owner, recorded.interview.pk, InterviewChanges(start="2025-12-11 10:00")
@@ -170,13 +171,23 @@ def test_a_rescheduled_follow_up_survives_replanning(owner, record_interview):
     recorded = record_interview()
     thank_you = open_by_kind(recorded.application)["thank_you"]
     when = datetime(2025, 12, 10, 9, 30, tzinfo=NAIROBI)
-    follow_up_service.reschedule(owner, thank_you.pk, when)
+    follow_up_service.reschedule(owner, thank_you.pk, when, now=BEFORE)
     services.replan(owner, recorded.application)
     thank_you.refresh_from_db()
     assert thank_you.due == when and thank_you.edited
     assert Event.objects.filter(
         kind=Event.Kind.FOLLOW_UP_EDITED, message="Thank-you moved to Wed 10 Dec 2025, 09:30 EAT"
     ).exists()
+
+
+def test_a_follow_up_cannot_be_moved_into_the_past(owner, record_interview):
+    recorded = record_interview()
+    thank_you = open_by_kind(recorded.application)["thank_you"]
+    with pytest.raises(InvalidInput) as caught:
+        follow_up_service.reschedule(
+            owner, thank_you.pk, datetime(2025, 11, 30, 9, 0, tzinfo=NAIROBI), now=BEFORE
+        )
+    assert caught.value.field == "at" and "in the past" in caught.value.message
 
 
 def test_a_closed_follow_up_cannot_be_rescheduled(owner, record_interview):

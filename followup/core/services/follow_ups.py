@@ -317,10 +317,12 @@ def snooze(owner: Owner, follow_up_id: int | str, days: int) -> FollowUp:
     return fu
 
 
-def reschedule(owner: Owner, follow_up_id: int | str, due: datetime) -> FollowUp:
-    """Move an open follow-up to the time the person chose (`due`, aware). It counts as edited:
-    re-planning, an interview edit included, keeps this time. An approved email goes out at the
-    new time, inside the recipient's working hours."""
+def reschedule(
+    owner: Owner, follow_up_id: int | str, due: datetime, *, now: datetime | None = None
+) -> FollowUp:
+    """Move an open follow-up to the time the person chose (`due`, aware, not in the past). It
+    counts as edited: re-planning, an interview edit included, keeps this time. An approved
+    email goes out at the new time, inside the recipient's working hours."""
     fu = get_follow_up(owner, follow_up_id)
     if fu.status not in FollowUp.OPEN:
         raise InvalidInput(
@@ -328,6 +330,8 @@ def reschedule(owner: Owner, follow_up_id: int | str, due: datetime) -> FollowUp
         )
     if due.tzinfo is None:
         raise InvalidInput("at", "needs a time zone")
+    if due < (now or timezone.now()):
+        raise InvalidInput("at", f"{format_local(due, fu.due_tz)} is in the past")
     fu.due = due
     values: dict[str, object] = {"due": due, "edited": True, "updated_at": timezone.now()}
     if fu.status == S.APPROVED and fu.channel == p.EMAIL:

@@ -17,7 +17,13 @@ from followup.core.owner import Owner
 from followup.core.queries import get_profile
 from followup.core.services.owned import effective_country, get_application, log_event
 from followup.core.services.planning import replan
-from followup.lib.addresses import BadAddress, check_email, has_line_break, parse_person
+from followup.lib.addresses import (
+    BadAddress,
+    check_email,
+    has_line_break,
+    parse_addressed_person,
+    parse_person,
+)
 from followup.lib.vocabulary import UnknownZone, format_local, zone
 from followup.planner import BusinessCalendar, resolve_phrase
 from followup.planner.calendar import UnknownCountry, validate_country
@@ -118,20 +124,14 @@ def _clean_text(value: str, field_name: str, max_length: int, *, single_line: bo
 
 
 def parse_interviewer(value: str, field_name: str = "interviewer") -> PersonInput:
-    """One interviewer as typed: "Name <email>" (or a bare address). A name alone is refused:
-    each interviewer gets their own thank-you, and "Name name-at-x" is a typing slip that would
-    otherwise become a contact without an email, silently. The one check of the CLI's options,
-    its prompts, the web form and interview edits."""
+    """One interviewer as typed: "Name <email>" (or a bare address). A name alone is refused
+    (`parse_addressed_person`): each interviewer gets their own thank-you, and "Name name-at-x"
+    would otherwise become a contact without an email, silently. The one check of the CLI's
+    options and prompts, the web form and interview edits."""
     try:
-        name, email = parse_person(value)
+        name, email = parse_addressed_person(value)
     except BadAddress as exc:
         raise InvalidInput(field_name, str(exc)) from None
-    if not email:
-        raise InvalidInput(
-            field_name,
-            f"{value.strip()!r} has no email address "
-            "(write one person as 'Name <name@example.com>')",
-        )
     return PersonInput(name=name[:200], email=email)
 
 
