@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from followup.core.models import Application, Company, Contact, Event, FollowUp, Interview
@@ -254,6 +254,7 @@ def section_queryset(owner: Owner, tz: str, section: str) -> QuerySet[FollowUp]:
 # Pipeline
 
 PIPELINE_ORDER = (
+    Application.Status.SAVED,
     Application.Status.APPLIED,
     Application.Status.INTERVIEWING,
     Application.Status.OFFER,
@@ -262,6 +263,71 @@ PIPELINE_ORDER = (
     Application.Status.NO_RESPONSE,
     Application.Status.WITHDRAWN,
 )
+
+SEARCH_FIELDS = (("", "Anything"), ("company", "Company"), ("role", "Role"), ("contact", "Contact"))
+SEARCH_MAX = 200  # what a search box holds
+
+
+@dataclass(frozen=True)
+class PipelineFilter:
+    """The Pipeline's search and filters, from the query string: `q` matched (case-insensitive,
+    anywhere) against the company, the role or a contact (the recruiter, an interviewer; name
+    or email) — `field` narrows it to one of them — and `stage`, one column only."""
+
+    q: str = ""
+    field: str = ""
+    stage: str = ""
+
+    @classmethod
+    def from_query(cls, params: Any) -> PipelineFilter:
+        q = _search_term(str(params.get("q", ""))[:SEARCH_MAX])
+        field_name = str(params.get("field", ""))
+        stage = str(params.get("stage", ""))
+        return cls(
+            q=q,
+            field=field_name if field_name in dict(SEARCH_FIELDS) else "",
+            stage=stage if stage in Application.Status.values else "",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.stage)
+
+    @property
+    def query(self) -> str:
+        """The filters as a query string ("" when none), for links that keep them."""
+        from urllib.parse import urlencode
+
+        pairs = [(k, v) for k, v in (("q", self.q), ("field", self.field), ("stage", self.stage))]
+        return urlencode([(k, v) for k, v in pairs if v])
+
+    def where(self) -> Q:
+        """The applications these filters keep (on top of the owner's live, unarchived ones)."""
+        where = Q()
+        if self.stage:
+            where &= Q(status=self.stage)
+        if not self.q:
+            return where
+        term = self.q
+        matches = Q()
+        if self.field in ("", "company"):
+            matches |= Q(company__name__icontains=term)
+        if self.field in ("", "role"):
+            matches |= Q(role_title__icontains=term)
+        if self.field in ("", "contact"):
+            person = Q(name__icontains=term) | Q(email__icontains=term)
+            interviewed = Interview.objects.filter(
+                application=OuterRef("pk"),
+                interviewers__in=Contact.objects.filter(person),
+            )
+            matches |= Q(recruiter__in=Contact.objects.filter(person)) | Q(Exists(interviewed))
+        return where & matches
+
+    def applications(self, owner: Owner) -> QuerySet[Application]:
+        return Application.objects.filter(self.where(), owner=owner, archived_at__isnull=True)
+
+
+NO_FILTER = PipelineFilter()
 
 
 @dataclass
@@ -298,24 +364,22 @@ def cards(applications: QuerySet[Application]) -> QuerySet[Application, dict[str
     ).values("pk", "role_title", "status", "company_name", "next_due", "next_due_tz")
 
 
-def pipeline(owner: Owner, per_column: int = PIPELINE_LIMIT) -> list[Column]:
+def pipeline(
+    owner: Owner, per_column: int = PIPELINE_LIMIT, filters: PipelineFilter = NO_FILTER
+) -> list[Column]:
     """Applications by status, the most recently active first: one count query and one query
     for the first cards of every column (each column's ids picked on the pipeline index);
-    the same two whatever the size."""
+    the same two whatever the size, searched or not. A stage filter shows its column only."""
+    mine = filters.applications(owner)
     counts = dict(
-        Application.objects.filter(owner=owner)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
+        mine.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
+    statuses = [s for s in PIPELINE_ORDER if not filters.stage or s == filters.stage]
     picked = Q()
-    for status in PIPELINE_ORDER:
+    for status in statuses:
         if counts.get(status):
             first_ids = (
-                Application.objects.filter(owner=owner, status=status)
-                .order_by("-updated_at", "-id")
-                .values("pk")[:per_column]
+                mine.filter(status=status).order_by("-updated_at", "-id").values("pk")[:per_column]
             )
             picked |= Q(pk__in=first_ids)
     # No column has a card: Q() would pick every application.
@@ -331,15 +395,15 @@ def pipeline(owner: Owner, per_column: int = PIPELINE_LIMIT) -> list[Column]:
             counts.get(status, 0),
             [card for card in shown if card["status"] == status],
         )
-        for status in PIPELINE_ORDER
+        for status in statuses
     ]
 
 
-def applications_with_status(owner: Owner, status: str) -> QuerySet[Application, dict[str, Any]]:
+def applications_with_status(
+    owner: Owner, status: str, filters: PipelineFilter = NO_FILTER
+) -> QuerySet[Application, dict[str, Any]]:
     """One column's cards, as the board orders them (pages of it: "Show more", "See all")."""
-    return cards(
-        Application.objects.filter(owner=owner, status=status).order_by("-updated_at", "-id")
-    )
+    return cards(filters.applications(owner).filter(status=status).order_by("-updated_at", "-id"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followup.front import views
+from followup.front import interview_edits, pipeline_moves, views
 
 urlpatterns = [
     path("", views.today, name="today"),
@@ -15,6 +15,35 @@ urlpatterns = [
     path("applications/<int:application_id>/", views.application, name="application"),
     path("applications/<int:application_id>/outcome/", views.set_outcome, name="set-outcome"),
     path("pipeline/", views.pipeline, name="pipeline"),
+    path("pipeline/<int:application_id>/move/", pipeline_moves.move, name="pipeline-move"),
+    path("interviews/<int:interview_id>/edit/", interview_edits.edit, name="interview-edit"),
+    path("interviews/<int:interview_id>/delete/", interview_edits.delete, name="interview-delete"),
+    path(
+        "interviews/<int:interview_id>/deleted/", interview_edits.deleted, name="interview-deleted"
+    ),
+    path(
+        "interviews/<int:interview_id>/restore/", interview_edits.restore, name="interview-restore"
+    ),
+    path(
+        "follow-ups/<int:follow_up_id>/reschedule/",
+        interview_edits.reschedule,
+        name="follow-up-reschedule",
+    ),
+    path(
+        "follow-ups/<int:follow_up_id>/delete/",
+        interview_edits.delete_follow_up,
+        name="follow-up-delete",
+    ),
+    path(
+        "follow-ups/<int:follow_up_id>/deleted/",
+        interview_edits.deleted_follow_up,
+        name="follow-up-deleted",
+    ),
+    path(
+        "follow-ups/<int:follow_up_id>/restore/",
+        interview_edits.restore_follow_up,
+        name="follow-up-restore",
+    ),
     path("follow-ups/<int:follow_up_id>/act/", views.act, name="act"),
     path("follow-ups/<int:follow_up_id>/draft/", views.draft, name="draft"),
     path("follow-ups/<int:follow_up_id>/draft/check/", views.draft_check, name="draft-check"),

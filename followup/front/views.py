@@ -491,10 +491,12 @@ def set_outcome(request: AuthenticatedRequest, application_id: int) -> HttpRespo
 @require_GET
 def pipeline(request: AuthenticatedRequest) -> HttpResponse:
     """The board; `?more=<status>&page=N` a column's next cards (a fragment for htmx, a page
-    without JavaScript); `?status=<status>` the whole column, in pages of 50."""
+    without JavaScript); `?status=<status>` the whole column, in pages of 50. Each keeps the
+    search and filters (`q`, `field`, `stage`: queries.PipelineFilter)."""
+    filters = queries.PipelineFilter.from_query(request.GET)
     more = request.GET.get("more", "")
     if more in Application.Status.values:
-        cards = queries.applications_with_status(request.user, more)
+        cards = queries.applications_with_status(request.user, more, filters)
         page = Paginator(cards, queries.PIPELINE_LIMIT).get_page(_page_number(request))
         context = {
             "nav": "pipeline",
@@ -502,12 +504,13 @@ def pipeline(request: AuthenticatedRequest) -> HttpResponse:
             "status_label": Application.Status(more).label,
             "more": more,
             "shown_more": _shown_more(page),
+            "filters": filters,
         }
         template = "front/_more_cards.html" if _is_htmx(request) else "front/pipeline_status.html"
         return _varies_with_htmx(render(request, template, context))
     status = request.GET.get("status", "")
     if status in Application.Status.values:
-        paginator = Paginator(queries.applications_with_status(request.user, status), 50)
+        paginator = Paginator(queries.applications_with_status(request.user, status, filters), 50)
         page = paginator.get_page(_page_number(request))
         return render(
             request,
@@ -517,12 +520,20 @@ def pipeline(request: AuthenticatedRequest) -> HttpResponse:
                 "page": page,
                 "status_label": Application.Status(status).label,
                 "status": status,
+                "filters": filters,
             },
         )
-    return render(
-        request,
-        "front/pipeline.html",
-        {"nav": "pipeline", "columns": queries.pipeline(request.user)},
+    return _varies_with_htmx(
+        render(
+            request,
+            "front/pipeline.html",
+            {
+                "nav": "pipeline",
+                "columns": queries.pipeline(request.user, filters=filters),
+                "filters": filters,
+                "search_fields": queries.SEARCH_FIELDS,
+            },
+        )
     )
 
 
