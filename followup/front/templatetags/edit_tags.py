@@ -15,10 +15,12 @@ register = template.Library()
 def move_form_for(fu: Any, user: Any, bound: Any = None) -> Any:
     """The Draft page's "Move to another time" form: `bound` (with its errors) when the view
     has one, else one filled with the due time in the person's zone."""
-    if bound is not None:
-        return bound
     from followup.core.queries import get_profile
+    from followup.front.edit_forms import RescheduleForm
     from followup.front.interview_edits import reschedule_form_for
+
+    if isinstance(bound, RescheduleForm):  # a missing context variable comes in as ""
+        return bound
 
     return reschedule_form_for(fu, get_profile(user).time_zone)
 
