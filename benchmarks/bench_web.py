@@ -332,6 +332,7 @@ def run() -> tuple[Path | None, list[str]]:
             "Today": "/",
             "Application": f"/applications/{application.pk}/",
             "Pipeline": "/pipeline/",
+            "Pipeline search": "/pipeline/?q=person",
         }
 
     def query_count(cookies: dict[str, str], url: str) -> int:

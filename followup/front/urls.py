@@ -15,7 +15,10 @@ urlpatterns = [
     path("applications/<int:application_id>/", views.application, name="application"),
     path("applications/<int:application_id>/outcome/", views.set_outcome, name="set-outcome"),
     path("pipeline/", views.pipeline, name="pipeline"),
-    path("pipeline/<int:application_id>/move/", pipeline_moves.move, name="pipeline-move"),
+    path("pipeline/move/", pipeline_moves.move, name="pipeline-move"),
+    path(
+        "pipeline/<int:application_id>/move/", pipeline_moves.move_page, name="pipeline-move-page"
+    ),
     path("interviews/<int:interview_id>/edit/", interview_edits.edit, name="interview-edit"),
     path("interviews/<int:interview_id>/delete/", interview_edits.delete, name="interview-delete"),
     path(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -505,6 +505,7 @@ def pipeline(request: AuthenticatedRequest) -> HttpResponse:
             "more": more,
             "shown_more": _shown_more(page),
             "filters": filters,
+            "move_suffix": _move_suffix(request, filters),
         }
         template = "front/_more_cards.html" if _is_htmx(request) else "front/pipeline_status.html"
         return _varies_with_htmx(render(request, template, context))
@@ -521,6 +522,7 @@ def pipeline(request: AuthenticatedRequest) -> HttpResponse:
                 "status_label": Application.Status(status).label,
                 "status": status,
                 "filters": filters,
+                "move_suffix": _move_suffix(request, filters),
             },
         )
     return _varies_with_htmx(
@@ -532,9 +534,17 @@ def pipeline(request: AuthenticatedRequest) -> HttpResponse:
                 "columns": queries.pipeline(request.user, filters=filters),
                 "filters": filters,
                 "search_fields": queries.SEARCH_FIELDS,
+                "move_suffix": _move_suffix(request, filters),
             },
         )
     )
+
+
+def _move_suffix(request: HttpRequest, filters: queries.PipelineFilter) -> str:
+    """What a card's "Move to…" link adds so the move comes back to the board as filtered."""
+    if not filters.query:
+        return ""
+    return "?" + urlencode({"next": f"{reverse('pipeline')}?{filters.query}"})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -64,7 +64,9 @@ def test_unknown_filters_are_ignored(client, record_recent):
 
 def test_move_to_changes_the_stage_and_logs_it(client, recorded):
     pk = recorded.application.pk
-    response = client.post(f"/pipeline/{pk}/move/", {"stage": "offer", "next": "/pipeline/?q=sa"})
+    response = client.post(
+        "/pipeline/move/", {"application": pk, "stage": "offer", "next": "/pipeline/?q=sa"}
+    )
     assert response.status_code == 302 and response["Location"] == "/pipeline/?q=sa"
     assert Application.objects.get(pk=pk).status == "offer"
     assert Event.objects.filter(kind=Event.Kind.STAGE_CHANGED, application_id=pk).exists()
@@ -72,25 +74,43 @@ def test_move_to_changes_the_stage_and_logs_it(client, recorded):
 
 def test_move_to_an_unknown_stage_changes_nothing(client, recorded):
     pk = recorded.application.pk
-    response = client.post(f"/pipeline/{pk}/move/", {"stage": "moon", "next": "//evil.example"})
+    response = client.post(
+        "/pipeline/move/", {"application": pk, "stage": "moon", "next": "//evil.example"}
+    )
     assert response["Location"] == "/pipeline/"
     assert Application.objects.get(pk=pk).status == "interviewing"
     assert "unknown stage" in client.get("/pipeline/").content.decode()
 
 
 def test_move_needs_the_csrf_token(csrf_client, recorded):
-    response = csrf_client.post(f"/pipeline/{recorded.application.pk}/move/", {"stage": "offer"})
+    response = csrf_client.post(
+        "/pipeline/move/", {"application": recorded.application.pk, "stage": "offer"}
+    )
     assert response.status_code == 403
     assert Application.objects.get(pk=recorded.application.pk).status == "interviewing"
 
 
 def test_another_users_card_cannot_be_moved(client, someone_elses):
     pk = someone_elses.application.pk
-    assert client.post(f"/pipeline/{pk}/move/", {"stage": "offer"}).status_code == 404
+    assert client.post("/pipeline/move/", {"application": pk, "stage": "offer"}).status_code == 404
+    assert client.post("/pipeline/move/", {"application": "²", "stage": "offer"}).status_code == 404
     assert Application.objects.get(pk=pk).status == "interviewing"
 
 
-def test_every_card_has_a_move_to_form(client, recorded):
+def test_every_card_links_to_its_move_to_form(client, recorded):
+    pk = recorded.application.pk
     html = client.get("/pipeline/").content.decode()
-    assert f'action="/pipeline/{recorded.application.pk}/move/"' in html
-    assert f'<label class="visually-hidden" for="move-{recorded.application.pk}">' in html
+    assert html.count('id="pipeline-move"') == 1 and 'action="/pipeline/move/"' in html
+    assert f'<a class="move-link small" href="/pipeline/{pk}/move/">Move to…' in html
+    searched = client.get("/pipeline/", {"q": "savanna"}).content.decode()
+    assert f'href="/pipeline/{pk}/move/?next=%2Fpipeline%2F%3Fq%3Dsavanna"' in searched
+    page = client.get(f"/pipeline/{pk}/move/?next=%2Fpipeline%2F%3Fq%3Dsavanna").content.decode()
+    assert '<label for="id_stage">Move to</label>' in page
+    assert '<option value="interviewing" selected>Interviewing</option>' in page
+    assert 'name="next" value="/pipeline/?q=savanna"' in page
+
+
+def test_move_without_a_stage_changes_nothing(client, recorded):
+    pk = recorded.application.pk
+    client.post("/pipeline/move/", {"application": pk, "stage": ""})
+    assert Application.objects.get(pk=pk).status == "interviewing"

@@ -27,7 +27,7 @@ def move_form_for(fu: Any, user: Any, bound: Any = None) -> Any:
 
 @register.simple_tag
 def pipeline_stages() -> list[tuple[str, str]]:
-    """The stages a card can move to, in the board's order."""
+    """The stages of the board, in its order (the search's stage filter)."""
     from followup.front.queries import PIPELINE_ORDER
 
     return [(str(s), str(Application.Status(s).label)) for s in PIPELINE_ORDER]

@@ -1,7 +1,7 @@
-// The Pipeline's drag and drop: dropping a card on another column submits the card's own
-// "Move to…" form (a plain POST with its CSRF token, the same as the keyboard's), so the
+// The Pipeline's drag and drop: dropping a card on another column submits the page's move form
+// (a plain POST with its CSRF token, the one the keyboard's "Move to…" page posts too), so the
 // server moves it through the one stage-change service and the board comes back as it was
-// filtered. Without JavaScript the form alone does it.
+// filtered. Without JavaScript, "Move to…" does it.
 (function () {
   "use strict";
 
@@ -49,8 +49,9 @@
     var card = dragged;
     column.classList.remove("drop-target");
     if (card.getAttribute("data-stage") === stage) return;
-    var form = card.querySelector("form.move-form");
+    var form = document.getElementById("pipeline-move");
     if (!form) return;
+    form.elements.application.value = card.getAttribute("data-pk");
     form.elements.stage.value = stage;
     if (form.requestSubmit) form.requestSubmit(); else form.submit();
   });
