@@ -302,8 +302,10 @@ class PipelineFilter:
         pairs = [(k, v) for k, v in (("q", self.q), ("field", self.field), ("stage", self.stage))]
         return urlencode([(k, v) for k, v in pairs if v])
 
-    def where(self) -> Q:
-        """The applications these filters keep (on top of the owner's live, unarchived ones)."""
+    def where(self, owner: Owner) -> Q:
+        """The owner's applications these filters keep. Each part is an IN list the database
+        makes once (the matching companies, contacts, interviews), not a join or an EXISTS
+        tested on every application: six times faster at 10,000 applications."""
         where = Q()
         if self.stage:
             where &= Q(status=self.stage)
@@ -312,19 +314,20 @@ class PipelineFilter:
         term = self.q
         matches = Q()
         if self.field in ("", "company"):
-            matches |= Q(company__name__icontains=term)
+            companies = Company.objects.filter(owner=owner, name__icontains=term)
+            matches |= Q(company__in=companies)
         if self.field in ("", "role"):
             matches |= Q(role_title__icontains=term)
         if self.field in ("", "contact"):
-            people = Contact.objects.filter(Q(name__icontains=term) | Q(email__icontains=term))
-            # An IN list the database makes once, not an EXISTS per application: six times
-            # faster at 10,000 applications (the contacts are scanned once either way).
-            interviewed = Interview.objects.filter(interviewers__in=people).values("application_id")
-            matches |= Q(recruiter__in=people) | Q(pk__in=interviewed)
+            people = Contact.objects.filter(
+                Q(name__icontains=term) | Q(email__icontains=term), owner=owner
+            )
+            interviewed = Interview.objects.filter(owner=owner, interviewers__in=people)
+            matches |= Q(recruiter__in=people) | Q(pk__in=interviewed.values("application_id"))
         return where & matches
 
     def applications(self, owner: Owner) -> QuerySet[Application]:
-        return Application.objects.filter(self.where(), owner=owner, archived_at__isnull=True)
+        return Application.objects.filter(self.where(owner), owner=owner, archived_at__isnull=True)
 
 
 NO_FILTER = PipelineFilter()
