@@ -222,3 +222,23 @@ def test_a_follow_up_that_went_with_its_interview_is_restored_with_the_interview
     with pytest.raises(InvalidInput) as caught:
         follow_up_service.restore_follow_up(owner, thank_you.pk)
     assert f"restore interview {recorded.interview.pk}" in caught.value.message
+
+
+def test_the_same_interviewers_typed_again_change_nothing(owner, record_interview):
+    recorded = record_interview()
+    contacts = Contact.objects.count()
+    result = edit_interview(
+        owner,
+        recorded.interview.pk,
+        InterviewChanges(
+            interviewers=["Wanjiku Kamau <WANJIKU@savanna.example>"],
+            add_interviewers=[],
+        ),
+    )
+    assert result.changed == []
+    again = edit_interview(
+        owner,
+        recorded.interview.pk,
+        InterviewChanges(add_interviewers=["Wanjiku Kamau <wanjiku@savanna.example>"]),
+    )
+    assert again.changed == [] and Contact.objects.count() == contacts

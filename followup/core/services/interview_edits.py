@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from followup.core.errors import InvalidInput, NotFound
-from followup.core.models import Event, FollowUp, Interview
+from followup.core.models import Contact, Event, FollowUp, Interview
 from followup.core.owner import Owner
 from followup.core.services.interviews import (
     LINE_MAX,
     LINES_MAX,
     NOTES_MAX,
+    PersonInput,
     _clean_text,
     check_zone,
     find_or_create_contact,
@@ -157,11 +158,17 @@ def edit_interview(
             promised_date = resolution.date if resolution else None
         values.update(promised_phrase=promised, promised_date=promised_date)
 
+    # Who the interviewers will be: the people kept (contacts) and the people to add (parsed,
+    # not yet contacts: none is created unless the edit goes through).
     current = list(interview.interviewers.all())
-    people = current
+    kept: list[Contact] = current
+    adding: list[PersonInput] = []
     if changes.interviewers is not None:
         wanted = [parse_interviewer(v) for v in changes.interviewers if v and v.strip()]
-        people = [find_or_create_contact(owner, p, application.company) for p in wanted]
+        emails = {p.email.lower() for p in wanted}
+        kept = [c for c in current if c.email.lower() in emails]
+        known = {c.email.lower() for c in kept}
+        adding = [p for p in wanted if p.email.lower() not in known]
     else:
         adding = [parse_interviewer(v) for v in changes.add_interviewers if v and v.strip()]
         for who in changes.remove_interviewers:
@@ -174,9 +181,9 @@ def edit_interview(
             for c in current
             if not any(_matches(c.name, c.email, who) for who in changes.remove_interviewers)
         ]
-        if adding or len(kept) != len(current):
-            people = kept + [find_or_create_contact(owner, p, application.company) for p in adding]
-    if sorted(c.pk for c in people) != sorted(c.pk for c in current):
+        known = {c.email.lower() for c in kept}
+        adding = [p for p in adding if p.email.lower() not in known]
+    if adding or len(kept) != len(current):
         changed.append("interviewers")
 
     if not changed:
@@ -185,7 +192,8 @@ def edit_interview(
         if values:
             Interview.objects.filter(owner=owner, pk=interview.pk).update(**values)
         if "interviewers" in changed:
-            interview.interviewers.set(people)
+            added = [find_or_create_contact(owner, p, application.company) for p in adding]
+            interview.interviewers.set(kept + added)
         interview.refresh_from_db()
         what = ", ".join(changed)
         when = (
