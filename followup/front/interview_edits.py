@@ -99,6 +99,7 @@ def edit(request: AuthenticatedRequest, interview_id: int) -> HttpResponse:
             "app": interview.application,
             "form": form,
             "time_zones": forms.time_zone_names(),
+            "preview": _promise_line(request, form, interview),
         },
         status=status,
     )
@@ -160,6 +161,16 @@ def restore(request: AuthenticatedRequest, interview_id: int) -> HttpResponse:
         return redirect("pipeline")
     messages.success(request, f"The {interview.round_name} interview is back, with its plan.")
     return redirect(_application_url(interview.application_id, "#plan"))
+
+
+def _promise_line(
+    request: AuthenticatedRequest, form: InterviewEditForm, interview: Interview
+) -> str:
+    """The promised phrase resolved as the form stands (the record form's preview)."""
+    from followup.front import views
+
+    data = form.data if form.is_bound else form.initial
+    return views._promise_line(data, get_profile(request.user), interview.application)
 
 
 # ---------------------------------------------------------------------------------------------

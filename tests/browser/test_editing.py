@@ -84,3 +84,17 @@ def test_a_malformed_interviewer_shows_its_error_next_to_the_field(page, web, ow
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(field).to_have_value("Name name-at-x")  # what was typed is kept
     assert not Contact.objects.exists() and not Interview.objects.exists()
+
+
+def test_a_new_promise_resolves_as_you_type_and_moves_the_check_in(
+    page, web, owner, record_interview
+):
+    recorded = far_ahead(record_interview)  # Tue 5 Mar 2030
+    page.goto(f"{web.base_url}/interviews/{recorded.interview.pk}/edit/")
+    page.get_by_label("What did they promise?").press_sequentially("by Friday")
+    expect(page.locator("#promise-preview")).to_contain_text("→ check in Mon 11 Mar, 10:00 EAT")
+    page.get_by_role("button", name="Save and re-plan").click()
+    expect(
+        page.get_by_text(re.compile(r"Interview saved \(their promise changed\)"))
+    ).to_be_visible()
+    expect(page.locator("#plan .fu", has_text="Check-in").first).to_contain_text("Mon 11 Mar")
