@@ -15,6 +15,7 @@ from followup.cli import (
     careers,
     digest,
     follow_ups,
+    interview_edits,
     interviews,
     mail,
     notify,
@@ -51,6 +52,9 @@ def _whose_data(
 interview_app = group("Record and import interviews.")
 interview_app.command("add")(interviews.add)
 interview_app.command("import")(interviews.import_invitation)
+interview_app.command("edit")(interview_edits.edit)
+interview_app.command("delete")(interview_edits.delete)
+interview_app.command("restore")(interview_edits.restore)
 app.add_typer(interview_app, name="interview")
 
 application_app = group("Applications before any interview: add, edit, archive, delete, list.")
@@ -73,6 +77,11 @@ app.command("done")(follow_ups.done)
 app.command("skip")(follow_ups.skip)
 app.command("sent")(follow_ups.sent)
 app.command("replied")(follow_ups.replied)
+app.command("reschedule")(follow_ups.reschedule)
+follow_up_app = group("Delete a follow-up, or restore a deleted one.")
+follow_up_app.command("delete")(follow_ups.delete)
+follow_up_app.command("restore")(follow_ups.restore)
+app.add_typer(follow_up_app, name="follow-up")
 app.command("outcome")(interviews.outcome)
 app.command("careers-url")(careers.careers_url)
 app.command("export")(system.export)

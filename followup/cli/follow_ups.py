@@ -1,5 +1,5 @@
-"""`followup due`, `draft`, `done`, `skip`, `sent`, `replied`, `approve`, `unapprove`, `retry`
-and `drafts push`:
+"""`followup due`, `draft`, `done`, `skip`, `sent`, `replied`, `approve`, `unapprove`, `retry`,
+`drafts push`, `reschedule` and `follow-up delete|restore`:
 one follow-up's life from the command line."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import typer
 from followup.cli.shell import (
     FOLLOW_UP_ID,
     JSON_OPTION,
+    confirm_deletion,
     fail,
     owner_scope,
     print_follow_ups,
@@ -297,3 +298,62 @@ def drafts_push(follow_up_id: str = FOLLOW_UP_ID, as_json: bool = JSON_OPTION) -
                 f"Draft of follow-up {pushed.follow_up_id} placed in {pushed.folder}"
                 + (" (replacing the earlier copy)." if pushed.replaced else ".")
             )
+
+
+def reschedule(
+    follow_up_id: str = FOLLOW_UP_ID,
+    at: str = typer.Option(
+        ...,
+        "--at",
+        help="The new due time (YYYY-MM-DD HH:MM, your zone unless an offset is given).",
+    ),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Move an open follow-up to another time; re-planning keeps it there."""
+    with owner_scope() as owner:
+        from followup.core import services
+        from followup.core.services.follow_ups import reschedule as move
+        from followup.lib.vocabulary import format_local
+
+        when = services.parse_local_datetime(at, services.get_profile(owner).time_zone, "at")
+        fu = move(owner, follow_up_id, when)
+        if as_json:
+            print_json(services.follow_up_json(fu))
+        else:
+            typer.echo(f"Follow-up {fu.pk} ({fu.kind}) moved to {format_local(fu.due, fu.due_tz)}.")
+
+
+def delete(
+    follow_up_id: str = FOLLOW_UP_ID,
+    yes: bool = typer.Option(False, "--yes", help="Delete without asking."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Delete a follow-up (undo with `followup follow-up restore ID`); it is not planned again."""
+    with owner_scope() as owner:
+        from followup.core import services
+        from followup.core.services.follow_ups import delete_follow_up
+        from followup.lib.vocabulary import format_local
+
+        fu = services.get_follow_up(owner, follow_up_id)
+        confirm_deletion(
+            f"Delete the {fu.get_kind_display().lower()} due {format_local(fu.due, fu.due_tz)}?",
+            yes,
+        )
+        stamp = delete_follow_up(owner, fu.pk)
+        if as_json:
+            print_json({"follow_up_id": fu.pk, "deleted_at": stamp.isoformat()})
+        else:
+            typer.echo(f"Follow-up {fu.pk} deleted. Undo: followup follow-up restore {fu.pk}")
+
+
+def restore(follow_up_id: str = FOLLOW_UP_ID, as_json: bool = JSON_OPTION) -> None:
+    """Restore a deleted follow-up and re-plan."""
+    with owner_scope() as owner:
+        from followup.core import services
+        from followup.core.services.follow_ups import restore_follow_up
+
+        fu = restore_follow_up(owner, follow_up_id)
+        if as_json:
+            print_json(services.follow_up_json(fu))
+        else:
+            typer.echo(f"Follow-up {fu.pk} ({fu.kind}) restored.")

@@ -62,7 +62,9 @@ def add(
         if not role and application is None:
             role = typer.prompt("Role")
         if not start:
-            start = typer.prompt("Start (YYYY-MM-DD HH:MM, local time)")
+            start = _ask_start()
+        if not interviewer:
+            interviewer = _ask_interviewers()
         if promised is None:
             promised = typer.prompt(
                 "What did they promise? (blank if nothing)", default="", show_default=False
@@ -107,6 +109,45 @@ def add(
             f"({recorded.application.role_title} at {recorded.application.company.name})."
         )
         print_follow_ups(rows_of(recorded.follow_ups), "The plan")
+
+
+def _ask_start() -> str:
+    """The start, asked again until it reads as a date and time (the zone comes later)."""
+    from datetime import datetime
+
+    while True:
+        answer = str(typer.prompt("Start (YYYY-MM-DD HH:MM, local time)")).strip()
+        try:
+            datetime.fromisoformat(answer.replace("T", " "))
+        except ValueError:
+            typer.echo(
+                f"error: start: {answer!r} is not a date and time like 2026-12-11 14:00", err=True
+            )
+            continue
+        return answer
+
+
+def _ask_interviewers() -> list[str]:
+    """Interviewers one per line, each checked as it is typed (the strict "Name <email>" parser
+    the services use); a malformed one is asked again, a blank line finishes."""
+    from followup.lib.addresses import BadAddress, parse_addressed_person
+
+    people: list[str] = []
+    while True:
+        label = "Interviewer" if not people else "Another interviewer"
+        answer = str(
+            typer.prompt(
+                f"{label} ('Name <email>', blank to finish)", default="", show_default=False
+            )
+        ).strip()
+        if not answer:
+            return people
+        try:
+            parse_addressed_person(answer)
+        except BadAddress as exc:
+            typer.echo(f"error: interviewer: {exc}", err=True)
+            continue
+        people.append(answer)
 
 
 def import_invitation(

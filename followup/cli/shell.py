@@ -173,3 +173,15 @@ def read_bytes(file: Path) -> bytes:
         return file.read_bytes()
     except OSError as exc:
         fail("file", f"cannot read {str(file)!r}: {exc.strerror or exc}")
+
+
+def confirm_deletion(question: str, yes: bool) -> None:
+    """Deleting asks first: at a terminal a y/N question, elsewhere `--yes` or nothing happens
+    (exit 2 naming --yes, as bad input does)."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        fail("yes", "not at a terminal: add --yes to delete without the question")
+    if not typer.confirm(question, default=False):
+        typer.echo("Nothing deleted.")
+        raise typer.Exit(1)

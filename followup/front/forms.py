@@ -12,8 +12,8 @@ from django.utils.datastructures import MultiValueDict
 
 from followup.core.errors import InvalidInput
 from followup.core.models import Application, Interview, Profile
+from followup.core.services.interviews import parse_interviewer
 from followup.drafting import MAX_BODY_CHARS, MAX_SUBJECT_CHARS
-from followup.lib.addresses import BadAddress, parse_person
 
 # Field names the services use -> the form field that shows the error.
 SERVICE_FIELDS = {
@@ -115,10 +115,14 @@ class PeopleField(forms.Field):
     def validate(self, value: list[str]) -> None:
         super().validate(value)
         for text in value:
+            # The services' own check, so the form refuses what the CLI refuses: a name
+            # without an address ("Name name-at-x") is an error here, not a contact without
+            # an email.
             try:
-                parse_person(text)
-            except BadAddress as exc:
-                raise forms.ValidationError(f"{text!r}: {exc}") from None
+                parse_interviewer(text)
+            except InvalidInput as exc:
+                message = exc.message if text.strip() in exc.message else f"{text!r}: {exc.message}"
+                raise forms.ValidationError(message) from None
 
 
 class AccessibleForm(forms.Form):

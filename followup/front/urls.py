@@ -1,6 +1,15 @@
 from django.urls import path
 
-from followup.front import applications, careers, links, outbox, setup, views
+from followup.front import (
+    applications,
+    careers,
+    interview_edits,
+    links,
+    outbox,
+    pipeline_moves,
+    setup,
+    views,
+)
 
 urlpatterns = [
     path("", views.today, name="today"),
@@ -45,6 +54,38 @@ urlpatterns = [
     path("applications/<int:application_id>/careers-url/", careers.careers_url, name="careers-url"),
     path("pipeline/", views.pipeline, name="pipeline"),
     path("follow-ups/<int:follow_up_id>/", links.follow_up_page, name="follow-up"),
+    path("pipeline/move/", pipeline_moves.move, name="pipeline-move"),
+    path(
+        "pipeline/<int:application_id>/move/", pipeline_moves.move_page, name="pipeline-move-page"
+    ),
+    path("interviews/<int:interview_id>/edit/", interview_edits.edit, name="interview-edit"),
+    path("interviews/<int:interview_id>/delete/", interview_edits.delete, name="interview-delete"),
+    path(
+        "interviews/<int:interview_id>/deleted/", interview_edits.deleted, name="interview-deleted"
+    ),
+    path(
+        "interviews/<int:interview_id>/restore/", interview_edits.restore, name="interview-restore"
+    ),
+    path(
+        "follow-ups/<int:follow_up_id>/reschedule/",
+        interview_edits.reschedule,
+        name="follow-up-reschedule",
+    ),
+    path(
+        "follow-ups/<int:follow_up_id>/delete/",
+        interview_edits.delete_follow_up,
+        name="follow-up-delete",
+    ),
+    path(
+        "follow-ups/<int:follow_up_id>/deleted/",
+        interview_edits.deleted_follow_up,
+        name="follow-up-deleted",
+    ),
+    path(
+        "follow-ups/<int:follow_up_id>/restore/",
+        interview_edits.restore_follow_up,
+        name="follow-up-restore",
+    ),
     path("follow-ups/<int:follow_up_id>/act/", views.act, name="act"),
     path("follow-ups/<int:follow_up_id>/draft/", views.draft, name="draft"),
     path("follow-ups/<int:follow_up_id>/draft/check/", views.draft_check, name="draft-check"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -508,10 +508,12 @@ def set_outcome(request: AuthenticatedRequest, application_id: int) -> HttpRespo
 @require_GET
 def pipeline(request: AuthenticatedRequest) -> HttpResponse:
     """The board; `?more=<status>&page=N` a column's next cards (a fragment for htmx, a page
-    without JavaScript); `?status=<status>` the whole column, in pages of 50."""
+    without JavaScript); `?status=<status>` the whole column, in pages of 50. Each keeps the
+    search and filters (`q`, `field`, `stage`: queries.PipelineFilter)."""
+    filters = queries.PipelineFilter.from_query(request.GET)
     more = request.GET.get("more", "")
     if more in Application.Status.values:
-        cards = queries.applications_with_status(request.user, more)
+        cards = queries.applications_with_status(request.user, more, filters)
         page = Paginator(cards, queries.PIPELINE_LIMIT).get_page(_page_number(request))
         context = {
             "nav": "pipeline",
@@ -519,12 +521,14 @@ def pipeline(request: AuthenticatedRequest) -> HttpResponse:
             "status_label": Application.Status(more).label,
             "more": more,
             "shown_more": _shown_more(page),
+            "filters": filters,
+            "move_suffix": _move_suffix(request, filters),
         }
         template = "front/_more_cards.html" if _is_htmx(request) else "front/pipeline_status.html"
         return _varies_with_htmx(render(request, template, context))
     status = request.GET.get("status", "")
     if status in Application.Status.values:
-        paginator = Paginator(queries.applications_with_status(request.user, status), 50)
+        paginator = Paginator(queries.applications_with_status(request.user, status, filters), 50)
         page = paginator.get_page(_page_number(request))
         return render(
             request,
@@ -534,13 +538,30 @@ def pipeline(request: AuthenticatedRequest) -> HttpResponse:
                 "page": page,
                 "status_label": Application.Status(status).label,
                 "status": status,
+                "filters": filters,
+                "move_suffix": _move_suffix(request, filters),
             },
         )
-    return render(
-        request,
-        "front/pipeline.html",
-        {"nav": "pipeline", "columns": queries.pipeline(request.user)},
+    return _varies_with_htmx(
+        render(
+            request,
+            "front/pipeline.html",
+            {
+                "nav": "pipeline",
+                "columns": queries.pipeline(request.user, filters=filters),
+                "filters": filters,
+                "search_fields": queries.SEARCH_FIELDS,
+                "move_suffix": _move_suffix(request, filters),
+            },
+        )
     )
+
+
+def _move_suffix(request: HttpRequest, filters: queries.PipelineFilter) -> str:
+    """What a card's "Move to…" link adds so the move comes back to the board as filtered."""
+    if not filters.query:
+        return ""
+    return "?" + urlencode({"next": f"{reverse('pipeline')}?{filters.query}"})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -45,6 +45,18 @@ def parse_person(text: str) -> tuple[str, str]:
     return text, ""
 
 
+def parse_addressed_person(text: str) -> tuple[str, str]:
+    """Like `parse_person`, but a name alone is refused: someone who is to get a message of
+    their own (an interviewer's thank-you) needs an address, and "Name name-at-x" is a typing
+    slip, not a name."""
+    name, address = parse_person(text)
+    if not address:
+        raise BadAddress(
+            f"{text.strip()!r} has no email address (write one person as 'Name <name@example.com>')"
+        )
+    return name, address
+
+
 # Characters that make a display name mean something else in a header (a group, a second
 # address, a route) unless the name is quoted.
 _NAME_SPECIALS = re.compile(r"[:;,@<>]")

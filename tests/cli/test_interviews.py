@@ -351,7 +351,8 @@ def test_interview_add_at_a_terminal_asks_for_what_is_missing(owner, tmp_path):
     controller, terminal = pty.openpty()
     try:
         # The answers wait in the terminal's line buffer until the prompts read them.
-        os.write(controller, b"Savanna Mobile\nSales Executive\n2025-12-09 10:00\n\n")
+        # A blank line ends the interviewers, the next one says nothing was promised.
+        os.write(controller, b"Savanna Mobile\nSales Executive\n2025-12-09 10:00\n\n\n")
         result = subprocess.run(
             [
                 str(followup_binary()),

@@ -71,7 +71,8 @@ def test_it_keeps_what_was_typed_on_error(client, thank_you):
 
 
 def test_approving_without_an_email_address_explains_why(client, owner, record_recent):
-    recorded = record_recent(interviewers=["Wanjiku Kamau"], recruiter="")
+    # Interviewers always have an address now; a recruiter may not.
+    recorded = record_recent(interviewers=[], recruiter="Grace Achieng")
     fu = next(f for f in recorded.follow_ups if f.kind == "thank_you")
     response = client.post(
         f"/follow-ups/{fu.pk}/draft/", {"subject": "Hi", "body": "Body", "action": "approve"}

@@ -127,6 +127,10 @@ PAGES = {
     "pipeline": lambda first: "/pipeline/",
     "pipeline column": lambda first: "/pipeline/?status=interviewing",
     "pipeline show more": lambda first: "/pipeline/?more=interviewing&page=2",
+    "pipeline search": lambda first: "/pipeline/?q=person",
+    "pipeline search in a stage": lambda first: "/pipeline/?q=role&field=role&stage=offer",
+    "pipeline search show more": lambda first: "/pipeline/?more=interviewing&page=2&q=company",
+    "edit an interview": lambda first: f"/interviews/{first.interviews.get().pk}/edit/",
     "application": lambda first: f"/applications/{first.pk}/",
     "draft": lambda first: f"/follow-ups/{_check_in(first).pk}/draft/",
     "draft.eml": lambda first: f"/follow-ups/{_check_in(first).pk}/draft.eml",
@@ -146,7 +150,7 @@ PAGES = {
 
 
 # "Show N more" as htmx asks for it: the next rows only.
-HTMX = {"today show more", "pipeline show more"}
+HTMX = {"today show more", "pipeline show more", "pipeline search show more"}
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -32,11 +32,12 @@ from django.db.models import Case, DateTimeField, F, Field, Q, Value, When
 from django.utils import timezone
 
 from followup.core.errors import InvalidInput, NotFound
-from followup.core.models import Application, Contact, Event, FollowUp, Profile
+from followup.core.models import Application, Contact, Event, FollowUp, Interview, Profile
 from followup.core.owner import Owner
 from followup.core.queries import get_profile
 from followup.core.services.owned import effective_country, get_follow_up, log_event
 from followup.core.services.planning import replan_or_postpone
+from followup.core.services.trash import restore_stamped, stamp_deleted
 from followup.lib.addresses import BadAddress, check_email, has_line_break
 from followup.lib.backoff import SEND_RETRY, retry_delay
 from followup.lib.vocabulary import describe_day, format_local, zone
@@ -380,6 +381,103 @@ def snooze(owner: Owner, follow_up_id: int | str, days: int) -> FollowUp:
         f"{fu.get_kind_display()} snoozed to {format_local(fu.due, fu.due_tz)}",
         follow_up=fu,
     )
+    return fu
+
+
+def reschedule(
+    owner: Owner, follow_up_id: int | str, due: datetime, *, now: datetime | None = None
+) -> FollowUp:
+    """Move an open follow-up to the time the person chose (`due`, aware, not in the past). It
+    counts as edited: re-planning, an interview edit included, keeps this time. An approved
+    email goes out at the new time, inside the recipient's working hours."""
+    fu = get_follow_up(owner, follow_up_id)
+    if fu.status not in FollowUp.OPEN:
+        raise InvalidInput(
+            "followup_id", f"follow-up {fu.pk} is {fu.status}; only an open one can be moved"
+        )
+    if due.tzinfo is None:
+        raise InvalidInput("at", "needs a time zone")
+    if due < (now or timezone.now()):
+        raise InvalidInput("at", f"{format_local(due, fu.due_tz)} is in the past")
+    fu.due = due
+    values: dict[str, object] = {"due": due, "edited": True, "updated_at": timezone.now()}
+    if fu.status == S.APPROVED and fu.channel == p.EMAIL:
+        fu.send_after = values["send_after"] = send_time(owner, fu)
+    with transaction.atomic():
+        if not FollowUp.objects.filter(owner=owner, pk=fu.pk, status=fu.status).update(**values):
+            raise InvalidInput("followup_id", already_closed(fu))
+        fu.edited = True
+        log_event(
+            owner,
+            fu.application,
+            Event.Kind.FOLLOW_UP_EDITED,
+            f"{fu.get_kind_display()} moved to {format_local(fu.due, fu.due_tz)}",
+            follow_up=fu,
+        )
+    return fu
+
+
+def delete_follow_up(owner: Owner, follow_up_id: int | str) -> datetime:
+    """Put a follow-up in the trash; returns the stamp that undoes it (`restore_follow_up`).
+    Re-planning never brings it back (its slot stays taken). Not while it is being sent."""
+    fu = get_follow_up(owner, follow_up_id)
+    with transaction.atomic():
+        if fu.status == S.SENDING:
+            raise InvalidInput("followup_id", f"follow-up {fu.pk} is being sent right now")
+        stamp = stamp_deleted(
+            FollowUp.objects.filter(owner=owner, pk=fu.pk).exclude(status=S.SENDING)
+        )
+        fu.refresh_from_db(fields=["status"])
+        log_event(
+            owner,
+            fu.application,
+            Event.Kind.FOLLOW_UP_CANCELLED,
+            f"{fu.get_kind_display()} ({format_local(fu.due, fu.due_tz)}) deleted",
+            follow_up=fu,
+            data={"stamp": stamp.isoformat()},
+        )
+    return stamp
+
+
+def get_deleted_follow_up(owner: Owner, follow_up_id: int | str) -> FollowUp:
+    try:
+        fu: FollowUp = FollowUp.all_objects.select_related("application__company").get(
+            owner=owner, pk=int(follow_up_id), deleted_at__isnull=False
+        )
+    except (FollowUp.DoesNotExist, ValueError, TypeError):
+        raise NotFound("followup_id", f"no deleted follow-up {follow_up_id}") from None
+    return fu
+
+
+def restore_follow_up(
+    owner: Owner, follow_up_id: int | str, stamp: datetime | None = None
+) -> FollowUp:
+    """Take a deleted follow-up out of the trash (with anything deleted at the same instant) and
+    re-plan. `stamp` (the web's Undo) must be the deletion's own."""
+    fu = get_deleted_follow_up(owner, follow_up_id)
+    if stamp is not None and stamp != fu.deleted_at:
+        raise InvalidInput("stamp", "this undo belongs to an earlier deletion")
+    if fu.application.deleted_at is not None:
+        raise InvalidInput("followup_id", "its application is deleted: restore the application")
+    if fu.interview_id is not None:
+        interview = Interview.all_objects.get(pk=fu.interview_id)
+        if interview.deleted_at is not None:
+            raise InvalidInput(
+                "followup_id",
+                f"it went with its interview: restore interview {interview.pk} instead",
+            )
+    with transaction.atomic():
+        assert fu.deleted_at is not None  # a deleted one, by the getter
+        restore_stamped(owner, fu.deleted_at)
+        fu.refresh_from_db()
+        log_event(
+            owner,
+            fu.application,
+            Event.Kind.RESTORED,
+            f"{fu.get_kind_display()} ({format_local(fu.due, fu.due_tz)}) restored",
+            follow_up=fu,
+        )
+        replan_or_postpone(owner, fu.application)
     return fu
 
 

@@ -17,7 +17,13 @@ from followup.core.owner import Owner
 from followup.core.queries import get_profile
 from followup.core.services.owned import effective_country, get_application, log_event
 from followup.core.services.planning import move_to_stage, replan
-from followup.lib.addresses import BadAddress, check_email, has_line_break, parse_person
+from followup.lib.addresses import (
+    BadAddress,
+    check_email,
+    has_line_break,
+    parse_addressed_person,
+    parse_person,
+)
 from followup.lib.vocabulary import UnknownZone, format_local, zone
 from followup.planner import BusinessCalendar, resolve_phrase
 from followup.planner.calendar import UnknownCountry, validate_country
@@ -117,10 +123,27 @@ def _clean_text(value: str, field_name: str, max_length: int, *, single_line: bo
     return value
 
 
-def _parse_people(values: Iterable[str], field_name: str) -> list[PersonInput]:
+def parse_interviewer(value: str, field_name: str = "interviewer") -> PersonInput:
+    """One interviewer as typed: "Name <email>" (or a bare address). A name alone is refused
+    (`parse_addressed_person`): each interviewer gets their own thank-you, and "Name name-at-x"
+    would otherwise become a contact without an email, silently. The one check of the CLI's
+    options and prompts, the web form and interview edits."""
+    try:
+        name, email = parse_addressed_person(value)
+    except BadAddress as exc:
+        raise InvalidInput(field_name, str(exc)) from None
+    return PersonInput(name=name[:200], email=email)
+
+
+def _parse_people(
+    values: Iterable[str], field_name: str, *, require_email: bool = False
+) -> list[PersonInput]:
     people = []
     for value in values:
         if not value or not value.strip():
+            continue
+        if require_email:
+            people.append(parse_interviewer(value, field_name))
             continue
         try:
             name, email = parse_person(value)
@@ -195,7 +218,7 @@ def validate_interview_input(owner: Owner, data: InterviewInput) -> CleanIntervi
             raise InvalidInput(name, f"at most {LINES_MAX} lines")
         for line in lines:
             _clean_text(line, name, LINE_MAX)
-    interviewers = _parse_people(data.interviewers, "interviewer")
+    interviewers = _parse_people(data.interviewers, "interviewer", require_email=True)
     recruiters = _parse_people([data.recruiter], "recruiter") if data.recruiter else []
     return CleanInterview(
         company=company,
