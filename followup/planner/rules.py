@@ -20,6 +20,7 @@ from .calendar import (
     ordinal,
     zone,
 )
+from .channels import reach_them_where_they_are
 from .phrases import Resolution, resolve_phrase
 from .types import (
     ACCEPTED,
@@ -684,6 +685,8 @@ def plan_follow_ups(app: ApplicationFacts, profile: str | None = None) -> list[P
         planned.append(rejection)
     website_days = [f.due.date() for f in planned if f.kind == CAREERS_CHECK]
     planned += _keep_warm(app, latest, cal, website_days)
+    # Each person on the channel they prefer (the rules above use their own defaults).
+    planned = [reach_them_where_they_are(follow_up) for follow_up in planned]
     return sorted(planned, key=_sort_key)
 
 

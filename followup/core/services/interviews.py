@@ -18,6 +18,7 @@ from followup.core.queries import get_profile
 from followup.core.services.owned import effective_country, get_application, log_event
 from followup.core.services.planning import replan
 from followup.lib.addresses import BadAddress, check_email, has_line_break, parse_person
+from followup.lib.phones import BadPhone, normalise_phone
 from followup.lib.vocabulary import UnknownZone, format_local, zone
 from followup.planner import BusinessCalendar, resolve_phrase
 from followup.planner.calendar import UnknownCountry, validate_country
@@ -27,6 +28,7 @@ from followup.planner.calendar import UnknownCountry, validate_country
 class PersonInput:
     name: str
     email: str = ""
+    phone: str = ""  # as typed; stored in E.164
 
 
 @dataclass
@@ -248,9 +250,23 @@ def find_or_create_contact(owner: Owner, person: PersonInput, company: Company |
         contact = qs.filter(company=company, name__iexact=person.name).order_by("id").first()
     if contact is None:
         contact = Contact.objects.create(
-            owner=owner, name=person.name, email=person.email, company=company
+            owner=owner,
+            name=person.name,
+            email=person.email,
+            company=company,
+            phone=clean_phone(owner, person.phone, company),
         )
     return contact
+
+
+def clean_phone(owner: Owner, text: str, company: Company | None, field_name: str = "phone") -> str:
+    """E.164 ("" for no number), a number without a country code read as one of the company's
+    country, else the user's: the one normaliser every contact's number goes through."""
+    region = (company.country if company is not None else "") or get_profile(owner).country
+    try:
+        return normalise_phone(text, region)
+    except BadPhone as exc:
+        raise InvalidInput(field_name, str(exc)) from None
 
 
 @dataclass
