@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import typer
 
-from followup.cli import calendar, digest, follow_ups, interviews, mail, notify, profile, system
+from followup.cli import (
+    calendar,
+    contacts,
+    digest,
+    follow_ups,
+    interactions,
+    interviews,
+    mail,
+    notify,
+    profile,
+    system,
+)
 from followup.cli.shell import group, select_user
 
 __all__ = ["app", "main"]
@@ -52,6 +63,7 @@ app.command("skip")(follow_ups.skip)
 app.command("sent")(follow_ups.sent)
 app.command("replied")(follow_ups.replied)
 app.command("outcome")(interviews.outcome)
+app.command("log")(interactions.log)
 app.command("export")(system.export)
 app.command("import")(system.import_data)
 app.command("demo")(system.demo)
@@ -103,6 +115,14 @@ profile_app = group("Your name, signature, country and time zone.")
 profile_app.command("show")(profile.profile_show)
 profile_app.command("set")(profile.profile_set)
 app.add_typer(profile_app, name="profile")
+
+contact_app = group("The people of your job search: list, search, show, edit, delete.")
+contact_app.command("list")(contacts.contact_list)
+contact_app.command("show")(contacts.contact_show)
+contact_app.command("edit")(contacts.contact_edit)
+contact_app.command("delete")(contacts.contact_delete)
+contact_app.command("restore")(contacts.contact_restore)
+app.add_typer(contact_app, name="contact")
 
 
 def main() -> None:
