@@ -42,6 +42,8 @@ ROW_FIELDS = (
     "application__company__name",
     "recipient__id",
     "recipient__name",
+    "recipient_id",
+    "recipient__phone",
 )
 
 
@@ -161,6 +163,8 @@ def today_page(
 @dataclass(slots=True)
 class Named:
     name: str
+    pk: int | None = None
+    phone: str = ""  # a recipient's, for the row's call and WhatsApp links
 
 
 @dataclass(slots=True)
@@ -207,6 +211,8 @@ _ROW_VALUES = (
     "application__role_title",
     "application__company__name",
     "recipient__name",
+    "recipient_id",
+    "recipient__phone",
 )
 
 
@@ -226,7 +232,9 @@ def _row(v: dict[str, object]) -> FollowUpRow:
             role_title=v["application__role_title"],  # type: ignore[arg-type]
             company=Named(v["application__company__name"]),  # type: ignore[arg-type]
         ),
-        recipient=Named(name) if name is not None else None,  # type: ignore[arg-type]
+        recipient=Named(name, v["recipient_id"], v["recipient__phone"])  # type: ignore[arg-type]
+        if name is not None
+        else None,
     )
 
 
