@@ -72,5 +72,10 @@ def wa_link(phone: str, text: str | None) -> str:
 
 
 @register.filter
+def wa_digits(phone: str) -> str:
+    return phones.wa_digits(phone or "")
+
+
+@register.filter
 def describe_interaction(interaction: Interaction) -> str:
     return interaction_service.describe(interaction)
