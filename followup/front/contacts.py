@@ -25,6 +25,7 @@ from followup.front import queries
 from followup.front.forms import AccessibleForm, OutcomeForm, add_service_error
 from followup.front.request import AuthenticatedRequest
 from followup.lib.phones import wa_digits
+from followup.lib.vocabulary import zone
 
 # ---------------------------------------------------------------------------------------------
 # Forms: shapes only; the services check meaning (InvalidInput names these same fields).
@@ -318,6 +319,52 @@ def _interaction(request: AuthenticatedRequest, interaction_id: int) -> Interact
         return interaction_service.get_interaction(request.user, interaction_id)
     except NotFound:
         raise Http404("No such interaction") from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interaction_edit(request: AuthenticatedRequest, interaction_id: int) -> HttpResponse:
+    interaction = _interaction(request, interaction_id)
+    app = interaction.application
+    people = application_people(
+        request.user,
+        app,
+        str(request.POST.get("contact", "") or (interaction.contact_id or "")),
+    )
+    back = reverse("application", args=[app.pk]) + "#interactions"
+    status = 200
+    if request.method == "POST":
+        form = InteractionForm(request.POST, people=people)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                interaction_service.edit_interaction(
+                    request.user,
+                    interaction.pk,
+                    kind=d["kind"],
+                    text=d["text"],
+                    contact_id=d["contact"] or "",
+                    at=d["at"].strip() or None,
+                )
+            except InvalidInput as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, f"{interaction.get_kind_display()} saved.")
+                return redirect(back)
+        status = 400
+    else:
+        local = interaction.at.astimezone(zone(services.get_profile(request.user).time_zone))
+        form = InteractionForm(
+            initial={
+                "kind": interaction.kind,
+                "contact": str(interaction.contact_id or ""),
+                "at": local.strftime("%Y-%m-%dT%H:%M"),
+                "text": interaction.text,
+            },
+            people=people,
+        )
+    context = {"nav": "pipeline", "form": form, "interaction": interaction, "back": back}
+    return render(request, "front/contacts/interaction_edit.html", context, status=status)
 
 
 @login_required

@@ -23,6 +23,7 @@ urlpatterns = [
     path(
         "applications/<int:application_id>/log/", contacts.log_interaction, name="log-interaction"
     ),
+    path("interactions/<int:interaction_id>/", contacts.interaction_edit, name="interaction"),
     path(
         "interactions/<int:interaction_id>/delete/",
         contacts.interaction_delete,

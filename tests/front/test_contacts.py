@@ -157,3 +157,20 @@ def _form(contact):
         "channel": contact.preferred_channel,
         "notes": contact.notes,
     }
+
+
+def test_editing_an_interaction(client, owner, recent):
+    from followup.core.services import interactions
+
+    logged = interactions.log_interaction(owner, recent.application.pk, "note", "Salary band.")
+    html = client.get(f"/interactions/{logged.pk}/").content.decode()
+    assert "Salary band." in html
+    response = client.post(
+        f"/interactions/{logged.pk}/",
+        {"kind": "message", "text": "They wrote: band is wide.", "contact": "", "at": ""},
+    )
+    assert response.status_code == 302
+    logged.refresh_from_db()
+    assert (logged.kind, logged.text) == ("message", "They wrote: band is wide.")
+    refused = client.post(f"/interactions/{logged.pk}/", {"kind": "message", "text": " ", "at": ""})
+    assert refused.status_code == 400 and 'id="id_text-error"' in refused.content.decode()
