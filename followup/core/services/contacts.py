@@ -142,26 +142,36 @@ class ContactHistory:
     items: list[HistoryItem] = field(default_factory=list)  # newest first
 
 
-def _related_applications(owner: Owner, contact: Contact) -> QuerySet[Application]:
-    return Application.objects.filter(
-        Q(recruiter=contact)
-        | Q(interviews__interviewers=contact)
-        | Q(follow_ups__recipient=contact)
-        | Q(interactions__contact=contact),
-        owner=owner,
-    ).distinct()
+def _related_application_ids(owner: Owner, contact: Contact) -> set[int]:
+    """The applications a contact is part of: one indexed query for each way (an OR of the
+    joins would read every application of the owner)."""
+    ids: set[int] = set()
+    for queryset in (
+        Application.objects.filter(owner=owner, recruiter=contact).values_list("pk", flat=True),
+        Interview.objects.filter(owner=owner, interviewers=contact).values_list(
+            "application_id", flat=True
+        ),
+        FollowUp.objects.filter(owner=owner, recipient=contact).values_list(
+            "application_id", flat=True
+        ),
+        Interaction.objects.filter(owner=owner, contact=contact).values_list(
+            "application_id", flat=True
+        ),
+    ):
+        ids.update(queryset)
+    return ids
 
 
 def contact_history(owner: Owner, contact_id: int | str) -> ContactHistory:
     """The contact with every application they are part of and, newest first, the interviews
     with them, the follow-ups to them and the calls, meetings and messages logged with them.
-    Six queries, however long the history."""
+    Five queries, however long the history."""
     contact = get_contact(owner, contact_id)
     applications = {
         a.pk: a
-        for a in _related_applications(owner, contact)
-        .select_related("company")
-        .order_by("-updated_at", "-id")
+        for a in Application.objects.filter(owner=owner, recruiter=contact).select_related(
+            "company"
+        )
     }
     items: list[HistoryItem] = []
     interviews = Interview.objects.filter(owner=owner, interviewers=contact).select_related(
@@ -203,7 +213,8 @@ def contact_history(owner: Owner, contact_id: int | str) -> ContactHistory:
             )
         )
     items.sort(key=lambda item: item.at, reverse=True)
-    return ContactHistory(contact=contact, applications=list(applications.values()), items=items)
+    by_activity = sorted(applications.values(), key=lambda a: (a.updated_at, a.pk), reverse=True)
+    return ContactHistory(contact=contact, applications=by_activity, items=items)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,18 +364,9 @@ def edit_contact(owner: Owner, contact_id: int | str, **changes: str | None) -> 
 
 def replan_contact_applications(owner: Owner, contact: Contact) -> None:
     """Re-plan the applications this contact is part of that are not archived."""
-    ids = list(
-        Application.objects.filter(
-            Q(recruiter_id=contact.pk)
-            | Q(interviews__interviewers=contact.pk)
-            | Q(follow_ups__recipient_id=contact.pk)
-            | Q(interactions__contact_id=contact.pk),
-            owner=owner,
-            archived_at__isnull=True,
-        )
-        .values_list("pk", flat=True)
-        .distinct()
-    )
+    ids = Application.objects.filter(
+        owner=owner, pk__in=_related_application_ids(owner, contact), archived_at__isnull=True
+    ).values_list("pk", flat=True)
     replan_applications(owner, ids)
 
 
