@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from followup.core import services
@@ -41,7 +42,7 @@ class ContactForm(AccessibleForm):
         required=False,
         help_text="With or without the country code; without one it is read as the company's "
         "country (else yours).",
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     title = forms.CharField(label="Job title", max_length=200, required=False)
     company = forms.CharField(max_length=200, required=False)
@@ -155,14 +156,17 @@ def contact_list(request: AuthenticatedRequest) -> HttpResponse:
     more_url = "?" + urlencode({"q": page.search, "page": page.page + 1})
     context: dict[str, Any] = {"nav": "contacts", "page": page, "more_url": more_url}
     if request.htmx and request.GET.get("page"):
-        return render(request, "front/contacts/_rows.html", context)
+        fragment = render(request, "front/contacts/_rows.html", context)
+        patch_vary_headers(fragment, ("HX-Request",))
+        return fragment
     deleted = str(request.GET.get("deleted", ""))
     if deleted.isascii() and deleted.isdigit() and len(deleted) < 18:
         context["deleted"] = Contact.all_objects.filter(
             owner=request.user, pk=int(deleted), deleted_at__isnull=False
         ).first()
     response = render(request, "front/contacts/list.html", context)
-    response["Vary"] = "HX-Request"
+    # The same URL answers a fragment to htmx: caches must keep them apart.
+    patch_vary_headers(response, ("HX-Request",))
     return response
 
 
