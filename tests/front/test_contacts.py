@@ -174,3 +174,19 @@ def test_editing_an_interaction(client, owner, recent):
     assert (logged.kind, logged.text) == ("message", "They wrote: band is wide.")
     refused = client.post(f"/interactions/{logged.pk}/", {"kind": "message", "text": " ", "at": ""})
     assert refused.status_code == 400 and 'id="id_text-error"' in refused.content.decode()
+
+
+def test_today_rows_offer_whatsapp_to_a_mobile_number(
+    client, owner, record_interview, time_machine
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    time_machine.move_to(datetime(2026, 12, 1, 14, 0, tzinfo=ZoneInfo("Africa/Nairobi")))  # a Tue
+    recorded = record_interview(start="2026-12-01 10:00")
+    wanjiku = Contact.objects.get(email="wanjiku@savanna.example")
+    contacts.edit_contact(owner, wanjiku.pk, phone="0712345678", channel="whatsapp")
+    thank_you = FollowUp.objects.get(application=recorded.application, recipient=wanjiku)
+    html = client.get("/").content.decode()
+    assert f'href="/follow-ups/{thank_you.pk}/whatsapp/"' in html
+    assert f'form="mark-sent-{thank_you.pk}"' in html
