@@ -1,6 +1,8 @@
 """Contacts, logging a call and WhatsApp follow-ups in a real browser."""
 
+import os
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -9,6 +11,8 @@ from playwright.sync_api import expect
 from followup.core.models import Contact, FollowUp
 
 pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def test_add_and_edit_a_contact_with_a_phone_number(page, web, owner, record_recent):
@@ -36,7 +40,7 @@ def test_add_and_edit_a_contact_with_a_phone_number(page, web, owner, record_rec
     expect(page.get_by_label("Phone")).to_have_value("+447911123456")
 
     page.goto(f"{web.base_url}/contacts/")
-    page.get_by_role("searchbox").fill("otieno")
+    page.get_by_label("Search by name, email, company or title").fill("otieno")
     page.get_by_role("button", name="Search").click()
     expect(page.locator(".contact-row")).to_have_count(1)
     expect(page.locator(".contact-row")).to_contain_text("+447911123456")
@@ -99,3 +103,31 @@ def test_the_whatsapp_link_carries_the_draft(page, web, owner, record_recent):
     page.get_by_role("button", name="Mark sent").click()
     expect(page.get_by_text("Marked sent.")).to_be_visible()
     assert FollowUp.objects.get(pk=thank_you.pk).status == "sent"
+
+
+@pytest.mark.skipif(
+    os.environ.get("FOLLOWUP_SCREENSHOTS") != "1",
+    reason="set FOLLOWUP_SCREENSHOTS=1 to refresh docs/screenshots",
+)
+def test_take_the_contacts_screenshots_from_demo_data(browser, web, owner):
+    from followup.core import demo
+    from followup.core.services import contacts
+
+    demo.create_demo(owner)
+    grace = Contact.objects.filter(owner=owner, name__startswith="Grace").first() or (
+        Contact.objects.filter(owner=owner).order_by("id").first()
+    )
+    contacts.edit_contact(owner, grace.pk, phone="0712 345 678", channel="whatsapp")
+    shots = {"contacts.png": "/contacts/", "contact.png": f"/contacts/{grace.pk}/"}
+    desktop = browser.new_context(
+        viewport={"width": 1280, "height": 860}, locale="en-GB", timezone_id="Africa/Nairobi"
+    )
+    try:
+        tab = desktop.new_page()
+        tab.goto(web.sign_in_url)
+        for name, url in shots.items():
+            tab.goto(f"{web.base_url}{url}")
+            tab.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    finally:
+        desktop.close()
+    assert all((SCREENSHOTS / name).stat().st_size > 10_000 for name in shots)
