@@ -80,3 +80,9 @@ def test_contact_delete_and_restore(run_cli, wanjiku):
     restored = run_cli("contact", "restore", wanjiku.pk)
     assert restored.returncode == 0, restored.stderr
     assert Contact.objects.filter(pk=wanjiku.pk).exists()
+
+
+def test_contact_delete_without_a_terminal_asks_for_yes(run_cli, unchanged, wanjiku):
+    with unchanged():
+        result = run_cli("contact", "delete", wanjiku.pk)
+    assert_bad_input(result, "yes")
