@@ -13,8 +13,10 @@ from followup.cli import (
     applications,
     calendar,
     careers,
+    contacts,
     digest,
     follow_ups,
+    interactions,
     interview_edits,
     interviews,
     mail,
@@ -84,6 +86,7 @@ follow_up_app.command("restore")(follow_ups.restore)
 app.add_typer(follow_up_app, name="follow-up")
 app.command("outcome")(interviews.outcome)
 app.command("careers-url")(careers.careers_url)
+app.command("log")(interactions.log)
 app.command("export")(system.export)
 app.command("import")(system.import_data)
 app.command("demo")(system.demo)
@@ -136,6 +139,14 @@ profile_app = group("Your name, signature, country and time zone.")
 profile_app.command("show")(profile.profile_show)
 profile_app.command("set")(profile.profile_set)
 app.add_typer(profile_app, name="profile")
+
+contact_app = group("The people of your job search: list, search, show, edit, delete.")
+contact_app.command("list")(contacts.contact_list)
+contact_app.command("show")(contacts.contact_show)
+contact_app.command("edit")(contacts.contact_edit)
+contact_app.command("delete")(contacts.contact_delete)
+contact_app.command("restore")(contacts.contact_restore)
+app.add_typer(contact_app, name="contact")
 
 
 def main() -> None:

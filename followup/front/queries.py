@@ -43,6 +43,8 @@ ROW_FIELDS = (
     "application__company__name",
     "recipient__id",
     "recipient__name",
+    "recipient_id",
+    "recipient__phone",
 )
 
 
@@ -162,6 +164,8 @@ def today_page(
 @dataclass(slots=True)
 class Named:
     name: str
+    pk: int | None = None
+    phone: str = ""  # a recipient's, for the row's call and WhatsApp links
 
 
 @dataclass(slots=True)
@@ -217,6 +221,8 @@ _ROW_VALUES = (
     "application__company__careers_url",
     "application__company__website",
     "recipient__name",
+    "recipient_id",
+    "recipient__phone",
 )
 
 
@@ -240,7 +246,9 @@ def _row(v: dict[str, object]) -> FollowUpRow:
                 website=v["application__company__website"],  # type: ignore[arg-type]
             ),
         ),
-        recipient=Named(name) if name is not None else None,  # type: ignore[arg-type]
+        recipient=Named(name, v["recipient_id"], v["recipient__phone"])  # type: ignore[arg-type]
+        if name is not None
+        else None,
     )
 
 

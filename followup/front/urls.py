@@ -3,6 +3,7 @@ from django.urls import path
 from followup.front import (
     applications,
     careers,
+    contacts,
     interview_edits,
     links,
     outbox,
@@ -86,6 +87,26 @@ urlpatterns = [
         interview_edits.restore_follow_up,
         name="follow-up-restore",
     ),
+    path("contacts/", contacts.contact_list, name="contacts"),
+    path("contacts/new/", contacts.contact_new, name="contact-new"),
+    path("contacts/<int:contact_id>/", contacts.contact_detail, name="contact"),
+    path("contacts/<int:contact_id>/delete/", contacts.contact_delete, name="contact-delete"),
+    path("contacts/<int:contact_id>/restore/", contacts.contact_restore, name="contact-restore"),
+    path(
+        "applications/<int:application_id>/log/", contacts.log_interaction, name="log-interaction"
+    ),
+    path("interactions/<int:interaction_id>/", contacts.interaction_edit, name="interaction"),
+    path(
+        "interactions/<int:interaction_id>/delete/",
+        contacts.interaction_delete,
+        name="interaction-delete",
+    ),
+    path(
+        "interactions/<int:interaction_id>/restore/",
+        contacts.interaction_restore,
+        name="interaction-restore",
+    ),
+    path("follow-ups/<int:follow_up_id>/whatsapp/", contacts.whatsapp, name="whatsapp"),
     path("follow-ups/<int:follow_up_id>/act/", views.act, name="act"),
     path("follow-ups/<int:follow_up_id>/draft/", views.draft, name="draft"),
     path("follow-ups/<int:follow_up_id>/draft/check/", views.draft_check, name="draft-check"),

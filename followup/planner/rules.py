@@ -19,6 +19,7 @@ from .calendar import (
     ordinal,
     zone,
 )
+from .channels import reach_them_where_they_are
 from .phrases import Resolution, resolve_phrase
 from .types import (
     ACCEPTED,
@@ -773,6 +774,8 @@ def plan_follow_ups(app: ApplicationFacts, profile: str | None = None) -> list[P
     careers_check = _careers_check(app, interviews, latest, cal)
     if careers_check is not None:
         planned.append(careers_check)
+    # Each person on the channel they prefer (the rules above use their own defaults).
+    planned = [reach_them_where_they_are(follow_up) for follow_up in planned]
     return sorted(planned, key=_sort_key)
 
 

@@ -24,6 +24,7 @@ from followup.lib.addresses import (
     parse_addressed_person,
     parse_person,
 )
+from followup.lib.phones import BadPhone, normalise_phone
 from followup.lib.vocabulary import UnknownZone, format_local, zone
 from followup.planner import BusinessCalendar, resolve_phrase
 from followup.planner.calendar import UnknownCountry, validate_country
@@ -33,6 +34,7 @@ from followup.planner.calendar import UnknownCountry, validate_country
 class PersonInput:
     name: str
     email: str = ""
+    phone: str = ""  # as typed; stored in E.164
 
 
 @dataclass
@@ -271,9 +273,23 @@ def find_or_create_contact(owner: Owner, person: PersonInput, company: Company |
         contact = qs.filter(company=company, name__iexact=person.name).order_by("id").first()
     if contact is None:
         contact = Contact.objects.create(
-            owner=owner, name=person.name, email=person.email, company=company
+            owner=owner,
+            name=person.name,
+            email=person.email,
+            company=company,
+            phone=clean_phone(owner, person.phone, company),
         )
     return contact
+
+
+def clean_phone(owner: Owner, text: str, company: Company | None, field_name: str = "phone") -> str:
+    """E.164 ("" for no number), a number without a country code read as one of the company's
+    country, else the user's: the one normaliser every contact's number goes through."""
+    region = (company.country if company is not None else "") or get_profile(owner).country
+    try:
+        return normalise_phone(text, region)
+    except BadPhone as exc:
+        raise InvalidInput(field_name, str(exc)) from None
 
 
 @dataclass

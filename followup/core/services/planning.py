@@ -24,7 +24,7 @@ from followup.core.services.owned import (
     log_event,
     profile_for,
 )
-from followup.lib.vocabulary import format_local, zone
+from followup.lib.vocabulary import describe_day, format_local, zone
 from followup.planner import no_response_deadline, plan_follow_ups
 from followup.planner import types as p
 
@@ -64,7 +64,11 @@ def application_facts(owner: Owner, application: Application) -> p.ApplicationFa
         role_type=application.role_type,
         status=application.status,
         keep_warm=application.keep_warm,
-        recruiter=_person(application.recruiter) if application.recruiter else None,
+        # A forward relation reads past the trash (Django's base manager): a deleted recruiter
+        # is asked nothing.
+        recruiter=_person(application.recruiter)
+        if application.recruiter and application.recruiter.deleted_at is None
+        else None,
         interviews=tuple(
             p.InterviewFacts(
                 key=str(i.pk),
@@ -171,6 +175,7 @@ def replan(owner: Owner, application: Application) -> list[FollowUp]:
                     setattr(fu, k, v)
                 fu.save()
                 changed.append(fu)
+        cancel_reason = ""  # worked out once, for the first follow-up cancelled
         for slot, fu in existing.items():
             if (
                 slot not in wanted
@@ -180,11 +185,12 @@ def replan(owner: Owner, application: Application) -> list[FollowUp]:
             ):
                 fu.status = FollowUp.Status.CANCELLED
                 fu.save(update_fields=["status", "updated_at"])
+                cancel_reason = cancel_reason or _cancel_reason(owner, application, facts)
                 log_event(
                     owner,
                     application,
                     Event.Kind.FOLLOW_UP_CANCELLED,
-                    f"{fu.get_kind_display()} cancelled: {_cancel_reason(application, facts)}",
+                    f"{fu.get_kind_display()} cancelled: {cancel_reason}",
                     follow_up=fu,
                 )
         if created:
@@ -209,14 +215,40 @@ def _planned_note(created: list[FollowUp]) -> str:
     return f"{count}; the first: {article} {what}{to}, {format_local(first.due, first.due_tz)}"
 
 
-def _cancel_reason(application: Application, facts: p.ApplicationFacts) -> str:
+def _cancel_reason(owner: Owner, application: Application, facts: p.ApplicationFacts) -> str:
     if application.archived_at is not None:
         return "the application is archived"
     if application.status in (p.OFFER, p.ACCEPTED, p.WITHDRAWN, p.REJECTED, p.NO_RESPONSE):
         return f"the application is now {application.get_status_display().lower()}"
     if facts.last_reply_at is not None:
-        return "they replied"
+        return _reply_reason(owner, application, facts.last_reply_at)
     return "the plan changed (a new round or new facts)"
+
+
+# How the timeline says that a logged call, meeting or message stopped the check-ins.
+_HEARD_FROM = {
+    Interaction.Kind.CALL: "{who} called you on {day}",
+    Interaction.Kind.MEETING: "you met {whom} on {day}",
+    Interaction.Kind.MESSAGE: "{who} wrote to you on {day}",
+}
+
+
+def _reply_reason(owner: Owner, application: Application, at: datetime) -> str:
+    heard = (
+        Interaction.objects.filter(
+            owner=owner, application=application, kind__in=Interaction.COUNTS_AS_REPLY, at=at
+        )
+        .select_related("contact")
+        .order_by("-id")
+        .first()
+    )
+    if heard is None:
+        return "they replied"
+    name = heard.contact.name if heard.contact is not None else ""
+    day = describe_day(at.astimezone(zone(get_profile(owner).time_zone)).date())
+    return _HEARD_FROM[Interaction.Kind(heard.kind)].format(
+        who=name or "they", whom=name or "them", day=day
+    )
 
 
 OUTCOMES = {

@@ -26,6 +26,7 @@ CHANNEL_VERBS = {
     "phone": "Phone call",
     "linkedin": "LinkedIn",
     "website": "Website",
+    "whatsapp": "WhatsApp",
 }
 
 

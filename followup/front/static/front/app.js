@@ -99,4 +99,12 @@
   document.addEventListener("input", function (event) {
     if (event.target.id === "id_subject" || event.target.id === "id_body") refreshMailto();
   });
+
+  // "Open in WhatsApp" carries the message as typed too (wa.me/<digits>?text=…).
+  document.addEventListener("input", function (event) {
+    var link = document.getElementById("whatsapp-link");
+    if (!link || event.target.id !== "id_body") return;
+    link.href = "https://wa.me/" + link.getAttribute("data-wa-number") +
+      "?text=" + encodeURIComponent(valueOf("#id_body"));
+  });
 })();
