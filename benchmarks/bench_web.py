@@ -251,6 +251,7 @@ def run() -> tuple[Path | None, list[str]]:
     for person in people.values():
         profile = services.get_profile(person)
         profile.time_zone, profile.country = "Africa/Nairobi", "KE"
+        profile.full_name = "Amina Njeri"  # a named person: no first-run set-up page
         profile.save()
     if reuse:
         for person in people.values():

@@ -48,10 +48,17 @@ ROW_FIELDS = (
 )
 
 
+# Approved, but its send failed and waits to be retried: Today shows it once, under "Needs
+# attention" with its error (followup.core.services.follow_ups.needs_attention), not again in
+# its due section.
+WAITING_AFTER_ERROR = Q(status=FollowUp.Status.APPROVED) & ~Q(last_error="")
+ON_TODAY = Q(status__in=FollowUp.OPEN) & ~WAITING_AFTER_ERROR
+
+
 def open_follow_ups(owner: Owner) -> QuerySet[FollowUp]:
     """Open follow-ups as list rows (only the fields a row shows), earliest first."""
     return (
-        FollowUp.objects.filter(owner=owner, status__in=FollowUp.OPEN)
+        FollowUp.objects.filter(ON_TODAY, owner=owner)
         .select_related("application__company", "recipient")
         .only(*ROW_FIELDS)
         .order_by("due", "id")
@@ -137,9 +144,9 @@ def today_page(
     """Overdue, due today and this week: one count query over the index range (owner, status,
     due < end of the week), then one query for the first `limit` rows of every section."""
     bounds = day_bounds(tz, now)
-    counts = FollowUp.objects.filter(
-        owner=owner, status__in=FollowUp.OPEN, due__lt=bounds.week_end
-    ).aggregate(**{key: Count("id", filter=bounds.section_filter(key)) for key in TODAY_SECTIONS})
+    counts = FollowUp.objects.filter(ON_TODAY, owner=owner, due__lt=bounds.week_end).aggregate(
+        **{key: Count("id", filter=bounds.section_filter(key)) for key in TODAY_SECTIONS}
+    )
     wheres = [bounds.section_filter(key) for key in TODAY_SECTIONS if counts[key]]
     rows = _first_rows(owner, wheres, limit) if wheres else []
     sections = [
@@ -259,7 +266,7 @@ def _first_rows(owner: Owner, wheres: list[Q], limit: int) -> list[FollowUpRow]:
     picked = Q()
     for where in wheres:
         first_ids = (
-            FollowUp.objects.filter(where, owner=owner, status__in=FollowUp.OPEN)
+            FollowUp.objects.filter(where, ON_TODAY, owner=owner)
             .order_by("due", "id")
             .values("pk")[:limit]
         )

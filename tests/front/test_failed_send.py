@@ -78,3 +78,16 @@ def test_retry_needs_a_post_with_csrf(csrf_client, failed):
     assert csrf_client.get(f"/follow-ups/{failed.pk}/retry/").status_code == 405
     assert csrf_client.post(f"/follow-ups/{failed.pk}/retry/").status_code == 403
     assert FollowUp.objects.get(pk=failed.pk).status == "failed"
+
+
+def test_an_approved_send_waiting_after_an_error_shows_once_under_needs_attention(
+    client, owner, thank_you
+):
+    services.approve(owner, thank_you.pk, send_now=True)
+    FollowUp.objects.filter(pk=thank_you.pk).update(
+        attempts=1, last_error="421 4.7.0 Try again later", next_attempt_at=timezone.now()
+    )
+    html = client.get("/").content.decode()
+    assert "Needs attention" in html and "421 4.7.0 Try again later" in html
+    assert f"attention-{thank_you.pk}" in html
+    assert f'id="fu-{thank_you.pk}"' not in html  # not again in its due section
