@@ -2,6 +2,8 @@
 Un-approve (plain forms: they work without JavaScript)."""
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -81,8 +83,11 @@ def test_retry_needs_a_post_with_csrf(csrf_client, failed):
 
 
 def test_an_approved_send_waiting_after_an_error_shows_once_under_needs_attention(
-    client, owner, thank_you
+    client, owner, time_machine, record_recent
 ):
+    # A Tuesday afternoon: the thank-you is due today, in a section of its own.
+    time_machine.move_to(datetime(2026, 12, 1, 14, 0, tzinfo=ZoneInfo("Africa/Nairobi")))
+    thank_you = next(fu for fu in record_recent().follow_ups if fu.kind == "thank_you")
     services.approve(owner, thank_you.pk, send_now=True)
     FollowUp.objects.filter(pk=thank_you.pk).update(
         attempts=1, last_error="421 4.7.0 Try again later", next_attempt_at=timezone.now()
