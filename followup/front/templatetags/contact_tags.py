@@ -36,6 +36,7 @@ def interactions_panel(context: Any, application: Application) -> InteractionsPa
             application,
             str(request.GET.get("kind", ""))[:10],
             str(request.GET.get("contact", ""))[:18],
+            page=context.get("data"),
         )
     undo = None
     undo_id = str(request.GET.get("undo_interaction", ""))
