@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from followup.core.models import FollowUp, Interview, Profile
 from followup.lib.backoff import retry_delay
-from followup.lib.vocabulary import describe_day, format_local, long_date, zone
+from followup.lib.vocabulary import describe_day, first_name, format_local, long_date, zone
 from followup.notify import text
 from followup.notify.models import DigestRun, NotifyChannel
 
@@ -144,7 +144,7 @@ def compose(owner: Any, now: datetime, profile: Profile | None = None) -> Digest
     day = now.astimezone(zone(tz)).date()
     today_start, tomorrow_start = _day_bounds(day, tz)
     _, day_after_start = _day_bounds(day + timedelta(days=1), tz)
-    digest = Digest(day=day, tz=tz, name=profile.full_name or owner.get_username())
+    digest = Digest(day=day, tz=tz, name=first_name(profile.full_name))  # never the login name
     open_follow_ups = (
         FollowUp.objects.filter(owner=owner, status__in=FollowUp.OPEN)
         .select_related("application__company", "recipient")

@@ -209,8 +209,8 @@ def event_texts(owner: Any, events: list[FeedEvent], now: datetime) -> list[str]
 
 def feed_name(owner: Any, profile: Profile | None = None) -> str:
     profile = profile or get_profile(owner)
-    who = profile.full_name or owner.get_username()
-    return f"followup — {who}"
+    # The calendar's name in the person's own calendar app: their name, never the login name.
+    return f"followup — {profile.full_name}" if profile.full_name else "followup"
 
 
 def vevent(event: FeedEvent, sequence: int, stamp: datetime) -> Event:

@@ -178,3 +178,15 @@ def test_sending_now_ignores_the_hour_for_testing(owner, mail_account, smtp_sink
     assert outcome.status == "sent" and len(smtp_sink.messages) == 1
     again = digest.send_digest(owner, at("2025-12-15 05:01"), force=True)
     assert again.status == "sent" and len(smtp_sink.messages) == 2
+
+
+
+def test_it_greets_by_first_name_and_never_by_the_login_name(owner, record_interview):
+    record_interview()
+    named = digest.compose(owner, at("2025-12-15 07:00"))
+    assert digest.render_text(named).startswith("Good morning Amina. ")
+    Profile.objects.filter(user=owner).update(full_name="")
+    owner.followup_profile.refresh_from_db()
+    nameless = digest.compose(owner, at("2025-12-15 07:00"))
+    assert digest.render_text(nameless).startswith("Good morning. Here is your follow-up day")
+    assert f"Good morning {owner.get_username()}" not in digest.render_html(nameless)
