@@ -282,8 +282,10 @@ def mail_outbox(
         from followup.lib.vocabulary import format_local
 
         table = Table(title="Outbox")
-        for column in ("id", "to", "subject", "status", "sends", "problem"):
-            table.add_column(column)
+        for column in ("id", "to", "subject", "status", "sends"):
+            table.add_column(column, max_width=40 if column == "subject" else None)
+        # The error is what the person needs to read whole: it gets the room.
+        table.add_column("problem", min_width=30, overflow="fold")
         for fu in rows:
             when = format_local(fu.send_after, fu.due_tz) if fu.send_after else "—"
             table.add_row(

@@ -82,7 +82,7 @@ def test_edit_an_application(page, web, owner):
 def test_delete_and_undo(page, web, owner, record_interview):
     application = record_interview().application
     page.goto(f"{web.base_url}/applications/{application.pk}/")
-    page.get_by_role("link", name="Delete").click()
+    page.get_by_role("link", name="Delete", exact=True).click()
     expect(page.get_by_role("heading", name="Delete this application?")).to_be_visible()
     page.get_by_role("button", name="Delete").click()
     expect(page.get_by_text("Deleted: Sales Executive at Savanna Mobile")).to_be_visible()
