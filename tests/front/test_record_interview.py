@@ -253,3 +253,14 @@ def test_a_nul_in_a_typed_field_is_reported_by_name(record_recent):
     with pytest.raises(InvalidInput) as error:
         record_recent(company="Acme\x00")
     assert error.value.field == "company"
+
+
+def test_the_first_interview_of_a_saved_application_is_not_called_the_next_round(client, owner):
+    from followup.core.services.applications import ApplicationInput, add_application
+
+    application = add_application(
+        owner, ApplicationInput(company="Kilimo Tech", role="Data Analyst", stage="applied")
+    )
+    html = client.get(f"/interviews/new/?application={application.pk}").content.decode()
+    assert "<h1>Record an interview</h1>" in html
+    assert "Record the next round" not in html
