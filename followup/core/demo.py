@@ -195,10 +195,38 @@ def create_demo(owner: Owner, today: date | None = None) -> str:
             ),
         )
 
+        # 5. Before any interview: a posting saved for later, and one applied to last week
+        # (its status check-in comes on the 10th business day).
+        services.add_application(
+            owner,
+            services.ApplicationInput(
+                company="Twiga Foods",
+                role="Supply Chain Analyst",
+                stage="saved",
+                location="Nairobi",
+                source="BrighterMonday",
+                url="https://twiga-foods.example/careers/supply-chain-analyst",
+            ),
+        )
+        services.add_application(
+            owner,
+            services.ApplicationInput(
+                company="Sendy Logistics",
+                role="Operations Lead",
+                stage="applied",
+                applied=_business_days_before(kenya, today, 5),
+                location="Nairobi (hybrid)",
+                salary="KES 250,000-300,000 a month",
+                source="Referral from a former colleague",
+                cv="CV 2026, operations version",
+            ),
+        )
+
     open_count = FollowUp.objects.filter(owner=owner, status__in=FollowUp.OPEN).count()
     contacts = Contact.objects.filter(owner=owner).count()
+    applications = Application.objects.filter(owner=owner).count()
     return (
-        f"Demo ready: 4 applications, {contacts} contacts, {open_count} open follow-ups "
+        f"Demo ready: {applications} applications, {contacts} contacts, {open_count} open follow-ups "
         f"(Savanna Mobile's answer is promised for {holiday:%a %d %b}, a public holiday). "
         f"Try `followup due` or `followup show {sales.application.pk}`."
     )

@@ -327,8 +327,11 @@ def test_the_cli_import_round_trips_through_a_file(cli_json, run_cli, acme, tmp_
 def test_demo_fills_a_fresh_home(run_cli, owner):
     result = run_cli("demo")
     assert result.returncode == 0, result.stderr
-    assert Application.objects.count() == 4
+    assert Application.objects.count() == 6
     assert Application.objects.filter(status="rejected").exists()
+    # The search from its first saved posting: one saved, one applied with its check-in planned.
+    assert Application.objects.filter(status="saved", interviews__isnull=True).exists()
+    assert FollowUp.objects.filter(kind="application_check_in", status="planned").exists()
     assert FollowUp.objects.filter(kind="rejection_reply").exists()
     again = run_cli("demo")
     assert again.returncode == 2
