@@ -233,6 +233,12 @@ def show(application_id: str = APPLICATION_ID, as_json: bool = JSON_OPTION) -> N
         application = services.get_application(owner, application_id)
         events = list(services.timeline(owner, application))
         open_follow_ups = list(services.due_follow_ups(owner).filter(application=application))
+        # Their ids, for `followup interview edit|delete ID`.
+        interviews = list(
+            application.interviews.filter(owner=owner)
+            .prefetch_related("interviewers")
+            .order_by("start", "id")
+        )
         if as_json:
             print_json(
                 {
@@ -240,6 +246,16 @@ def show(application_id: str = APPLICATION_ID, as_json: bool = JSON_OPTION) -> N
                     "company": application.company.name,
                     "role": application.role_title,
                     "status": application.status,
+                    "interviews": [
+                        {
+                            "id": i.pk,
+                            "round": i.round_name,
+                            "start": i.start.isoformat(),
+                            "cancelled": i.cancelled,
+                            "interviewers": [c.name for c in i.interviewers.all()],
+                        }
+                        for i in interviews
+                    ],
                     "timeline": [
                         {"at": e.at.isoformat(), "kind": e.kind, "message": e.message}
                         for e in events
@@ -253,6 +269,11 @@ def show(application_id: str = APPLICATION_ID, as_json: bool = JSON_OPTION) -> N
             f"[bold]{application.role_title}[/bold] at {application.company.name} — {application.get_status_display()}"
         )
         tz = services.get_profile(owner).time_zone
+        for i in interviews:
+            people = ", ".join(c.name for c in i.interviewers.all())
+            line = f"  interview {i.pk}: {i.round_name or 'Interview'}, {format_local(i.start, i.time_zone)}"
+            line += (f" with {people}" if people else "") + (" (cancelled)" if i.cancelled else "")
+            out.print(line, markup=False, highlight=False)
         for e in events:
             out.print(f"  {format_local(e.at, tz)}  {e.message}", markup=False, highlight=False)
         if open_follow_ups:

@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -81,8 +81,21 @@ def setup() -> None:
 
 
 def _sqlite_has_schema(path: Path) -> bool:
-    # Cheaper than asking the migration loader: a fresh home has no file, or an empty one.
-    return path.exists() and path.stat().st_size > 0
+    """Whether the database was ever migrated. Cheaper than asking the migration loader: a
+    fresh home has no file, or an empty one, or (opened once and never migrated) one without
+    Django's migration table."""
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    import sqlite3
+
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            row = db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'django_migrations'"
+            ).fetchone()
+    except sqlite3.Error:
+        return True  # let Django open it and say what is wrong
+    return row is not None
 
 
 def migrate(quiet: bool = False) -> None:

@@ -111,3 +111,22 @@ def test_python_dash_m_followup_is_the_same_command(run_cli):
     assert result.returncode == 0
     as_module = result.stdout.replace("Usage: python -m followup", "Usage: followup", 1)
     assert as_module == run_cli("--help").stdout
+
+
+def test_a_database_file_opened_once_but_never_migrated_is_migrated_on_first_use(
+    run_cli, fresh_home
+):
+    import sqlite3
+    from pathlib import Path
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite home's own database file")
+    home = Path(fresh_home["FOLLOWUP_HOME"])
+    home.mkdir(parents=True)
+    with sqlite3.connect(home / "followup.sqlite3") as db:  # a WAL header, no tables
+        db.execute("PRAGMA journal_mode=WAL")
+    result = run_cli("list", env=fresh_home)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "no such table" not in result.stderr

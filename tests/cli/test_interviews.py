@@ -200,6 +200,10 @@ def test_show_prints_the_timeline(cli_json, run_cli, acme):
     assert text.returncode == 0
     assert text.stdout.startswith("Sales Executive at Acme Kenya — Interviewing")
     assert "Open follow-ups" in text.stdout
+    # The interview's id, for `followup interview edit|delete ID`.
+    (interview,) = shown["interviews"]
+    assert interview["id"] == created["interview_id"]
+    assert f"interview {created['interview_id']}: " in text.stdout
 
 
 def test_list_shows_applications(cli_json, run_cli, acme):

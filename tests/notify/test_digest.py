@@ -180,7 +180,6 @@ def test_sending_now_ignores_the_hour_for_testing(owner, mail_account, smtp_sink
     assert again.status == "sent" and len(smtp_sink.messages) == 2
 
 
-
 def test_it_greets_by_first_name_and_never_by_the_login_name(owner, record_interview):
     record_interview()
     named = digest.compose(owner, at("2025-12-15 07:00"))
