@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -42,27 +43,34 @@ def populate(db_path: Path, applications: int, per_application: int, now: dateti
     owner_id = con.execute("SELECT id FROM auth_user WHERE username='local'").fetchone()[0]
     stamp = now.isoformat(sep=" ")
     companies = max(1, applications // 100)
-    con.executemany(
-        "INSERT INTO core_company (id, owner_id, name, website, careers_url, country, time_zone, created_at) "
-        "VALUES (?, ?, ?, '', '', 'KE', 'Africa/Nairobi', ?)",
-        [(i, owner_id, f"Company {i}", stamp) for i in range(1, companies + 1)],
+    insert_rows(
+        con,
+        "core_company",
+        ("id", "owner_id", "name", "country", "time_zone", "created_at"),
+        [
+            (i, owner_id, f"Company {i}", "KE", "Africa/Nairobi", stamp)
+            for i in range(1, companies + 1)
+        ],
     )
-    con.executemany(
-        "INSERT INTO core_contact (id, owner_id, company_id, name, email, phone, title, linkedin_url, time_zone, notes) "
-        "VALUES (?, ?, ?, ?, ?, '', '', '', '', '')",
+    insert_rows(
+        con,
+        "core_contact",
+        ("id", "owner_id", "company_id", "name", "email"),
         [
             (i, owner_id, (i % companies) + 1, f"Contact {i}", f"c{i}@example.com")
             for i in range(1, applications + 1)
         ],
     )
-    con.executemany(
-        "INSERT INTO core_application (id, owner_id, company_id, role_title, job_url, role_type, status, keep_warm, "
-        "recruiter_id, profile, created_at, updated_at) VALUES (?, ?, ?, ?, '', 'standard', 'interviewing', 1, ?, '', ?, ?)",
+    insert_rows(
+        con,
+        "core_application",
+        ("id", "owner_id", "company_id", "role_title", "role_type", "status", "keep_warm",
+         "recruiter_id", "created_at", "updated_at"),
         [
-            (i, owner_id, (i % companies) + 1, f"Role {i}", i, stamp, stamp)
+            (i, owner_id, (i % companies) + 1, f"Role {i}", "standard", "interviewing", 1, i, stamp, stamp)
             for i in range(1, applications + 1)
         ],
-    )
+    )  # fmt: skip
     due_count = 0
     rows = []
     fid = 0
@@ -115,18 +123,35 @@ GIVEN_COLUMNS = (
 
 
 def insert_follow_ups(con: sqlite3.Connection, rows: list[tuple]) -> None:
-    """Rows of GIVEN_COLUMNS; every other NOT NULL column gets an empty value of its type, so a
-    migration that adds a column does not break the benchmark."""
-    fixed: dict[str, object] = {"due_tz": "Africa/Nairobi", "channel": "email"}
-    for _, name, kind, notnull, _, _ in con.execute("PRAGMA table_info(core_followup)"):
-        if name not in GIVEN_COLUMNS and name not in fixed and notnull:
+    insert_rows(
+        con, "core_followup", GIVEN_COLUMNS, rows, {"due_tz": "Africa/Nairobi", "channel": "email"}
+    )
+
+
+def insert_rows(
+    con: sqlite3.Connection,
+    table: str,
+    given: tuple[str, ...],
+    rows: list[tuple],
+    fixed: dict[str, object] | None = None,
+) -> None:
+    """Rows of the `given` columns; a `uuid` column gets a new uuid per row, and every other NOT
+    NULL column an empty value of its type, so a migration that adds a column does not break
+    the benchmark."""
+    fixed = dict(fixed or {})
+    has_uuid = False
+    for _, name, kind, notnull, _, _ in con.execute(f"PRAGMA table_info({table})"):
+        if name == "uuid":
+            has_uuid = True
+        elif name not in given and name not in fixed and notnull:
             fixed[name] = 0 if "int" in kind.lower() or kind.lower() == "bool" else ""
-    columns = [*GIVEN_COLUMNS, *fixed]
+    columns = [*given, *fixed, *(["uuid"] if has_uuid else [])]
     quoted = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" * len(columns))
     extra = tuple(fixed.values())
     con.executemany(
-        f"INSERT INTO core_followup ({quoted}) VALUES ({marks})", [row + extra for row in rows]
+        f"INSERT INTO {table} ({quoted}) VALUES ({marks})",
+        [row + extra + ((uuid.uuid4().hex,) if has_uuid else ()) for row in rows],
     )
 
 
