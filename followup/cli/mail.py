@@ -284,8 +284,6 @@ def mail_outbox(
         table = Table(title="Outbox")
         for column in ("id", "to", "subject", "status", "sends"):
             table.add_column(column, max_width=40 if column == "subject" else None)
-        # The error is what the person needs to read whole: it gets the room.
-        table.add_column("problem", min_width=30, overflow="fold")
         for fu in rows:
             when = format_local(fu.send_after, fu.due_tz) if fu.send_after else "—"
             table.add_row(
@@ -294,9 +292,12 @@ def mail_outbox(
                 fu.subject,
                 fu.get_status_display(),
                 when,
-                fu.last_error,
             )
         console().print(table)
+        # Each error whole, on a line of its own: what the person needs to read and act on.
+        for fu in rows:
+            if fu.last_error:
+                typer.echo(f"{fu.pk}: {fu.last_error}")
         if any(fu.status == "failed" for fu in rows):
             typer.echo(
                 "Needs attention: `followup retry ID` sends it again now, `followup unapprove "
