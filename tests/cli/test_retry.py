@@ -46,7 +46,11 @@ def test_due_shows_a_failed_send_first_with_its_error(run_cli, owner, failed):
     assert all("last_error" not in row for row in rows[1:])
 
     outbox = run_cli("mail", "outbox")
-    assert f"{failed.pk}: 550 5.1.1" in outbox.stdout and "`followup retry ID`" in outbox.stdout
+    error_line = next(
+        line for line in outbox.stdout.splitlines() if line.startswith(f"{failed.pk}: ")
+    )
+    assert "550 5.1.1 No such user here" in error_line  # whole, on its own line
+    assert "`followup retry ID`" in outbox.stdout
 
 
 def test_retry_puts_a_failed_send_back_in_the_outbox_and_it_goes_out(
