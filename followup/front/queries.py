@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from followup.core.models import Application, Company, Contact, Event, FollowUp, Interview
 from followup.core.owner import Owner
+from followup.core.queries import attention_filter
 from followup.lib.vocabulary import zone_or_utc
 
 TODAY_SECTIONS = ("overdue", "today", "week")
@@ -53,6 +54,8 @@ ROW_FIELDS = (
 # its due section.
 WAITING_AFTER_ERROR = Q(status=FollowUp.Status.APPROVED) & ~Q(last_error="")
 ON_TODAY = Q(status__in=FollowUp.OPEN) & ~WAITING_AFTER_ERROR
+# What "Needs attention" lists (front/outbox.py): email sends that failed or wait after an error.
+NEEDS_ATTENTION = Q(channel=FollowUp.Channel.EMAIL) & attention_filter()
 
 
 def open_follow_ups(owner: Owner) -> QuerySet[FollowUp]:
@@ -129,6 +132,7 @@ class TodayPage:
     sections: list[Section]
     next_up: FollowUpRow | None = None
     has_applications: bool = False
+    attention: int = 0  # sends that need the person (the "Needs attention" section)
 
     @property
     def total(self) -> int:
@@ -144,8 +148,15 @@ def today_page(
     """Overdue, due today and this week: one count query over the index range (owner, status,
     due < end of the week), then one query for the first `limit` rows of every section."""
     bounds = day_bounds(tz, now)
-    counts = FollowUp.objects.filter(ON_TODAY, owner=owner, due__lt=bounds.week_end).aggregate(
-        **{key: Count("id", filter=bounds.section_filter(key)) for key in TODAY_SECTIONS}
+    # The same query counts the sends that need attention, so a Today without any (the usual
+    # one) spends no query on them (benchmarks/bench_web.py's Today was 65x with that query).
+    counts = FollowUp.objects.filter(
+        (ON_TODAY & Q(due__lt=bounds.week_end)) | NEEDS_ATTENTION, owner=owner
+    ).aggregate(
+        attention=Count("id", filter=NEEDS_ATTENTION),
+        **{
+            key: Count("id", filter=ON_TODAY & bounds.section_filter(key)) for key in TODAY_SECTIONS
+        },
     )
     wheres = [bounds.section_filter(key) for key in TODAY_SECTIONS if counts[key]]
     rows = _first_rows(owner, wheres, limit) if wheres else []
@@ -158,7 +169,7 @@ def today_page(
         )
         for key in TODAY_SECTIONS
     ]
-    page = TodayPage(bounds=bounds, sections=sections)
+    page = TodayPage(bounds=bounds, sections=sections, attention=counts["attention"])
     if not page.total:
         later = _first_rows(owner, [Q(due__gte=bounds.week_end)], 1)
         page.next_up = later[0] if later else None

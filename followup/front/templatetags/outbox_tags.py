@@ -15,7 +15,10 @@ register = template.Library()
 
 
 @register.simple_tag
-def attention_follow_ups(user: Any) -> list[FollowUp]:
+def attention_follow_ups(user: Any, counted: int | None = None) -> list[FollowUp]:
+    """`counted`: how many Today's count query found (none: no query for the rows)."""
+    if counted == 0:
+        return []
     return _attention_follow_ups(user)
 
 
