@@ -3,12 +3,17 @@ their history across applications."""
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import typer
 
-from followup.cli.shell import JSON_OPTION, console, fail, owner_scope, print_json
+from followup.cli.shell import (
+    JSON_OPTION,
+    confirm_deletion,
+    console,
+    owner_scope,
+    print_json,
+)
 
 CONTACT_ID: Any = typer.Argument(..., help="Contact id.")
 
@@ -154,11 +159,7 @@ def contact_delete(
         from followup.core.services import contacts
 
         contact = contacts.get_contact(owner, contact_id)
-        if not yes and not sys.stdin.isatty():
-            fail("yes", f"deleting {contact.name} asks for confirmation: add --yes")
-        if not yes and not typer.confirm(f"Delete {contact.name}?", default=False):
-            typer.echo("Nothing deleted.")
-            return
+        confirm_deletion(f"Delete {contact.name}?", yes)
         contacts.delete_contact(owner, contact.pk)
         typer.echo(
             f"Contact {contact.pk} ({contact.name}) deleted; "

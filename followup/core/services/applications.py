@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from followup.core.errors import InvalidInput, NotFound
+from followup.core.errors import InvalidInput
 from followup.core.models import Application, Company, Event, FollowUp, Interaction, Interview
 from followup.core.owner import Owner
 from followup.core.queries import get_profile
@@ -359,12 +359,7 @@ def restore_application(
 ) -> Application:
     """Undo a delete: the application and what went with it come back, then it is re-planned.
     With `stamp`, only that very deletion is undone."""
-    try:
-        deleted = Application.all_objects.get(
-            owner=owner, pk=int(application_id), deleted_at__isnull=False
-        )
-    except (Application.DoesNotExist, ValueError, TypeError):
-        raise NotFound("application_id", f"no deleted application {application_id}") from None
+    deleted = trash.get_deleted(owner, Application, application_id, "application_id", "application")
     deleted_at = deleted.deleted_at
     assert deleted_at is not None  # the query asked for it
     if stamp is not None and deleted_at != stamp:

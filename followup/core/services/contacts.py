@@ -24,7 +24,7 @@ from followup.core.models import (
 from followup.core.owner import Owner
 from followup.core.services.interviews import check_email_field, check_zone, clean_phone
 from followup.core.services.planning import replan_applications
-from followup.core.services.trash import restore_stamped, stamp_deleted
+from followup.core.services.trash import get_deleted, restore_stamped, stamp_deleted
 from followup.lib.addresses import has_line_break
 
 CONTACTS_PAGE = 50
@@ -389,12 +389,7 @@ def delete_contact(owner: Owner, contact_id: int | str) -> datetime:
 def restore_contact(owner: Owner, contact_id: int | str) -> Contact:
     """Undo `delete_contact`: the contact and what went with it come back, and their
     applications are re-planned."""
-    try:
-        contact: Contact = Contact.all_objects.get(
-            owner=owner, pk=int(contact_id), deleted_at__isnull=False
-        )
-    except (Contact.DoesNotExist, ValueError, TypeError):
-        raise NotFound("contact_id", f"no deleted contact {contact_id}") from None
+    contact = get_deleted(owner, Contact, contact_id, "contact_id", "contact")
     assert contact.deleted_at is not None  # the query above
     with transaction.atomic():
         restore_stamped(owner, contact.deleted_at)

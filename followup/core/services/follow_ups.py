@@ -37,7 +37,7 @@ from followup.core.owner import Owner
 from followup.core.queries import get_profile
 from followup.core.services.owned import effective_country, get_follow_up, log_event
 from followup.core.services.planning import replan_or_postpone
-from followup.core.services.trash import restore_stamped, stamp_deleted
+from followup.core.services.trash import get_deleted, restore_stamped, stamp_deleted
 from followup.lib.addresses import BadAddress, check_email, has_line_break
 from followup.lib.backoff import SEND_RETRY, retry_delay
 from followup.lib.vocabulary import describe_day, format_local, zone
@@ -440,13 +440,9 @@ def delete_follow_up(owner: Owner, follow_up_id: int | str) -> datetime:
 
 
 def get_deleted_follow_up(owner: Owner, follow_up_id: int | str) -> FollowUp:
-    try:
-        fu: FollowUp = FollowUp.all_objects.select_related("application__company").get(
-            owner=owner, pk=int(follow_up_id), deleted_at__isnull=False
-        )
-    except (FollowUp.DoesNotExist, ValueError, TypeError):
-        raise NotFound("followup_id", f"no deleted follow-up {follow_up_id}") from None
-    return fu
+    return get_deleted(
+        owner, FollowUp, follow_up_id, "followup_id", "follow-up", "application__company"
+    )
 
 
 def restore_follow_up(

@@ -17,7 +17,7 @@ from followup.core.services.follow_ups import cancel_approved_check_ins
 from followup.core.services.interviews import parse_local_datetime
 from followup.core.services.owned import get_application, log_event
 from followup.core.services.planning import replan
-from followup.core.services.trash import restore_stamped, stamp_deleted
+from followup.core.services.trash import get_deleted, restore_stamped, stamp_deleted
 
 KINDS: tuple[str, ...] = tuple(Interaction.Kind.values)
 TEXT_MAX = 10_000
@@ -168,12 +168,9 @@ def delete_interaction(owner: Owner, interaction_id: int | str) -> datetime:
 
 
 def restore_interaction(owner: Owner, interaction_id: int | str) -> Interaction:
-    try:
-        interaction: Interaction = Interaction.all_objects.select_related("application").get(
-            owner=owner, pk=int(interaction_id), deleted_at__isnull=False
-        )
-    except (Interaction.DoesNotExist, ValueError, TypeError):
-        raise NotFound("interaction_id", f"no deleted interaction {interaction_id}") from None
+    interaction = get_deleted(
+        owner, Interaction, interaction_id, "interaction_id", "interaction", "application"
+    )
     assert interaction.deleted_at is not None  # the query above
     with transaction.atomic():
         restore_stamped(owner, interaction.deleted_at)

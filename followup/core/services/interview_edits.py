@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from followup.core.errors import InvalidInput, NotFound
+from followup.core.errors import InvalidInput
 from followup.core.models import Contact, Event, FollowUp, Interview
 from followup.core.owner import Owner
 from followup.core.services.interviews import (
@@ -26,7 +26,7 @@ from followup.core.services.interviews import (
 )
 from followup.core.services.owned import effective_country, get_interview, log_event
 from followup.core.services.planning import replan
-from followup.core.services.trash import restore_stamped, stamp_deleted
+from followup.core.services.trash import get_deleted, restore_stamped, stamp_deleted
 from followup.lib.vocabulary import format_local, zone
 from followup.planner import BusinessCalendar, resolve_phrase
 
@@ -252,13 +252,9 @@ def _with_follow_ups(count: int) -> str:
 
 
 def get_deleted_interview(owner: Owner, interview_id: int | str) -> Interview:
-    try:
-        interview: Interview = Interview.all_objects.select_related("application__company").get(
-            owner=owner, pk=int(interview_id), deleted_at__isnull=False
-        )
-    except (Interview.DoesNotExist, ValueError, TypeError):
-        raise NotFound("interview_id", f"no deleted interview {interview_id}") from None
-    return interview
+    return get_deleted(
+        owner, Interview, interview_id, "interview_id", "interview", "application__company"
+    )
 
 
 def restore_interview(

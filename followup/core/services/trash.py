@@ -6,13 +6,16 @@ has to remember them (`core.models.Deletable`)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
 
+from followup.core.errors import NotFound
 from followup.core.models import Application, Contact, FollowUp, Interaction, Interview
 from followup.core.owner import Owner
+
+_M = TypeVar("_M", bound=models.Model)
 
 TRASH_DAYS = 30
 
@@ -27,6 +30,26 @@ def stamp_deleted(*querysets: models.QuerySet[Any], at: datetime | None = None) 
         for queryset in querysets:
             queryset.filter(deleted_at__isnull=True).update(deleted_at=at)
     return at
+
+
+def get_deleted(
+    owner: Owner,
+    model: type[_M],
+    object_id: int | str,
+    field_name: str,
+    what: str,
+    *related: str,
+) -> _M:
+    """The owner's row of `model` in the trash, for its undo; NotFound(field_name) otherwise
+    (someone else's id, a row not deleted and a malformed id alike)."""
+    manager = model.all_objects  # type: ignore[attr-defined]
+    try:
+        row: _M = manager.select_related(*related).get(
+            owner=owner, pk=int(object_id), deleted_at__isnull=False
+        )
+    except (model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
+        raise NotFound(field_name, f"no deleted {what} {object_id}") from None
+    return row
 
 
 def restore_stamped(owner: Owner, at: datetime) -> int:
